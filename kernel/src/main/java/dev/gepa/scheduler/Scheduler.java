@@ -1,0 +1,110 @@
+package dev.gepa.scheduler;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A priority task scheduler: runs at most {@code maxConcurrent} evaluators at a time on a fixed
+ * pool of carrier threads, strictly by priority ({@link Priority}), FIFO within a level, with
+ * at most {@code maxQueueSize} tasks waiting.
+ *
+ * <pre>{@code
+ * try (Scheduler scheduler = Scheduler.builder().maxConcurrent(8).build()) {
+ *     TaskHandle<Double> h = scheduler.submit(
+ *             TaskSpec.of("candidate-17", Priority.HIGH, () -> score(prompt)));
+ *     double score = h.future().join();
+ * }
+ * }</pre>
+ *
+ * <p>Submit, dispatch, completion, cancel and status take no lock and never block. Every
+ * accepted task ends in exactly one of {@link TaskState#COMPLETED}, {@link TaskState#FAILED}
+ * or {@link TaskState#CANCELLED}.
+ */
+public interface Scheduler extends AutoCloseable {
+
+    /** Returns a builder with the defaults: 5 slots, 100 pending, priorities on, threshold 0.8. */
+    static SchedulerBuilder builder() {
+        return new SchedulerBuilder();
+    }
+
+    /** Returns the name this scheduler is registered under, if it was given one. */
+    Optional<String> name();
+
+    /**
+     * Accepts a task, or throws if it cannot. The task is dispatched at once if a slot is free.
+     *
+     * @throws NullPointerException   if {@code spec} is null
+     * @throws RejectedTaskException  with {@link RejectionReason#QUEUE_FULL} if
+     *                                {@code maxQueueSize} tasks are pending, or
+     *                                {@link RejectionReason#SHUTDOWN} after shutdown
+     */
+    <T> TaskHandle<T> submit(TaskSpec<T> spec);
+
+    /**
+     * Accepts a task, or returns null if it cannot, without building an exception: for hot
+     * paths. A null return means the queue was full or the scheduler shut down (once
+     * {@link #isShutdown()} is true, every rejection is for shutdown).
+     *
+     * @throws NullPointerException if {@code spec} is null
+     */
+    <T> TaskHandle<T> trySubmit(TaskSpec<T> spec);
+
+    /**
+     * Returns what is known of task {@code id}: pending, running, its final result while it is
+     * retained, or {@link TaskResult.NotFound}. Finished tasks stay findable until
+     * {@code resultRetention} newer tasks have finished.
+     */
+    TaskResult<?> result(long id);
+
+    /** Returns the handle of task {@code id} while it is pending, running or retained. */
+    Optional<TaskHandle<?>> find(long id);
+
+    /**
+     * Cancels task {@code id}, as {@link TaskHandle#cancel(boolean)} does.
+     *
+     * @return true if this call cancelled it; false if it is unknown, finished, or running and
+     *         {@code mayInterruptIfRunning} is false
+     */
+    boolean cancel(long id, boolean mayInterruptIfRunning);
+
+    /** Returns a snapshot of the scheduler's state and statistics, without a lock. */
+    SchedulerStatus status();
+
+    /**
+     * Stops accepting tasks; pending and running tasks still run to their end. Idempotent.
+     */
+    void shutdown();
+
+    /**
+     * Stops accepting tasks, cancels every pending task and interrupts every running one (each
+     * ends {@link TaskState#CANCELLED}). A task whose submit races with this call is cancelled
+     * too, but may be missing from the list.
+     *
+     * @return the tasks this call cancelled, in no particular order
+     */
+    List<TaskHandle<?>> shutdownNow();
+
+    /** Returns whether {@link #shutdown()} or {@link #shutdownNow()} has been called. */
+    boolean isShutdown();
+
+    /** Returns whether the scheduler is shut down, no task remains and every carrier has ended. */
+    boolean isTerminated();
+
+    /**
+     * Waits until the scheduler has terminated, or the timeout passes.
+     *
+     * @return true if it terminated, false if the timeout passed first
+     * @throws InterruptedException if the waiting thread is interrupted
+     * @throws NullPointerException if {@code timeout} is null
+     */
+    boolean awaitTermination(Duration timeout) throws InterruptedException;
+
+    /**
+     * Shuts down and waits for every accepted task to finish. If the waiting thread is
+     * interrupted, calls {@link #shutdownNow()}, keeps waiting, and restores the interrupt.
+     * Called from one of this scheduler's own tasks, it shuts down and returns at once.
+     */
+    @Override
+    void close();
+}

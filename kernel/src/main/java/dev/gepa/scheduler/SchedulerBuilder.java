@@ -1,0 +1,136 @@
+package dev.gepa.scheduler;
+
+import dev.gepa.scheduler.internal.SchedulerConfig;
+import dev.gepa.scheduler.internal.SchedulerCore;
+
+import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * Configures and builds a {@link Scheduler}. Each setter checks its argument at once and throws
+ * an exception naming the field, leaving the builder unchanged. A builder may build several
+ * schedulers (each needs its own name, if named).
+ */
+public final class SchedulerBuilder {
+    /** The default slot count. */
+    public static final int DEFAULT_MAX_CONCURRENT = 5;
+    /** The default bound on pending tasks. */
+    public static final int DEFAULT_MAX_QUEUE_SIZE = 100;
+    /** The default capacity threshold. */
+    public static final double DEFAULT_CAPACITY_THRESHOLD = 0.8;
+    /** The default number of finished tasks kept findable by id. */
+    public static final int DEFAULT_RESULT_RETENTION = 1024;
+
+    private int maxConcurrent = DEFAULT_MAX_CONCURRENT;
+    private int maxQueueSize = DEFAULT_MAX_QUEUE_SIZE;
+    private boolean enablePriorities = true;
+    private double capacityThreshold = DEFAULT_CAPACITY_THRESHOLD;
+    private String name;
+    private ThreadFactory threadFactory;
+    private int resultRetention = DEFAULT_RESULT_RETENTION;
+
+    SchedulerBuilder() { }
+
+    /**
+     * Sets how many evaluators may run at once; one carrier thread is started for each.
+     *
+     * @throws IllegalArgumentException if {@code maxConcurrent < 1}
+     */
+    public SchedulerBuilder maxConcurrent(int maxConcurrent) {
+        if (maxConcurrent < 1 || maxConcurrent > SchedulerConfig.MAX_CARRIERS) {
+            throw new IllegalArgumentException("maxConcurrent must be between 1 and "
+                    + SchedulerConfig.MAX_CARRIERS + ", was " + maxConcurrent);
+        }
+        this.maxConcurrent = maxConcurrent;
+        return this;
+    }
+
+    /**
+     * Sets how many tasks may be pending (accepted, not yet running) at once.
+     *
+     * @throws IllegalArgumentException if {@code maxQueueSize < 1}
+     */
+    public SchedulerBuilder maxQueueSize(int maxQueueSize) {
+        if (maxQueueSize < 1 || maxQueueSize > SchedulerConfig.MAX_QUEUE_SIZE) {
+            throw new IllegalArgumentException("maxQueueSize must be between 1 and "
+                    + SchedulerConfig.MAX_QUEUE_SIZE + ", was " + maxQueueSize);
+        }
+        this.maxQueueSize = maxQueueSize;
+        return this;
+    }
+
+    /** Sets whether priorities order dispatch; when false, dispatch is FIFO by submission. */
+    public SchedulerBuilder enablePriorities(boolean enablePriorities) {
+        this.enablePriorities = enablePriorities;
+        return this;
+    }
+
+    /**
+     * Sets the capacity ({@code running / maxConcurrent}) at or above which
+     * {@link SchedulerStatus#atCapacityThreshold()} is true.
+     *
+     * @throws IllegalArgumentException if {@code capacityThreshold} is not in (0, 1]
+     */
+    public SchedulerBuilder capacityThreshold(double capacityThreshold) {
+        if (!(capacityThreshold > 0.0 && capacityThreshold <= 1.0)) {
+            throw new IllegalArgumentException(
+                    "capacityThreshold must be in (0, 1], was " + capacityThreshold);
+        }
+        this.capacityThreshold = capacityThreshold;
+        return this;
+    }
+
+    /**
+     * Names the scheduler, registering it for {@link Schedulers#lookup(String)} from
+     * {@code build()} until it terminates.
+     *
+     * @throws NullPointerException     if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
+    public SchedulerBuilder name(String name) {
+        Objects.requireNonNull(name, "name must not be null");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("name must not be blank");
+        }
+        this.name = name;
+        return this;
+    }
+
+    /**
+     * Sets the factory of carrier threads. By default carriers are daemon platform threads named
+     * after the scheduler. On Java 21+ a virtual-thread factory
+     * ({@code Thread.ofVirtual().factory()}) works too.
+     *
+     * @throws NullPointerException if {@code threadFactory} is null
+     */
+    public SchedulerBuilder threadFactory(ThreadFactory threadFactory) {
+        this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory must not be null");
+        return this;
+    }
+
+    /**
+     * Sets how many finished tasks stay findable by id through {@link Scheduler#result(long)};
+     * the oldest is evicted first. Zero keeps none (handles still hold their own results).
+     *
+     * @throws IllegalArgumentException if {@code resultRetention < 0}
+     */
+    public SchedulerBuilder resultRetention(int resultRetention) {
+        if (resultRetention < 0 || resultRetention > SchedulerConfig.MAX_RESULT_RETENTION) {
+            throw new IllegalArgumentException("resultRetention must be between 0 and "
+                    + SchedulerConfig.MAX_RESULT_RETENTION + ", was " + resultRetention);
+        }
+        this.resultRetention = resultRetention;
+        return this;
+    }
+
+    /**
+     * Builds the scheduler and starts its carrier threads.
+     *
+     * @throws IllegalStateException if the name is already registered by a live scheduler, or
+     *                               the thread factory returns null
+     */
+    public Scheduler build() {
+        return SchedulerCore.start(new SchedulerConfig(maxConcurrent, maxQueueSize,
+                enablePriorities, capacityThreshold, name, threadFactory, resultRetention));
+    }
+}

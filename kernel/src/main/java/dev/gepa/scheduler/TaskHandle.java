@@ -1,0 +1,70 @@
+package dev.gepa.scheduler;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An accepted task: its identity, its live state, its outcome and a way to cancel it. The
+ * handle keeps its own outcome for as long as the caller holds it, whatever the scheduler's
+ * result retention.
+ *
+ * <p>All methods are thread-safe and never block, except {@link #future()}'s blocking methods.
+ *
+ * @param <T> the type of the evaluator's value
+ */
+public interface TaskHandle<T> {
+
+    /** Returns the task's id, unique within its scheduler; see {@link Scheduler#result(long)}. */
+    long id();
+
+    /** Returns the candidate id given in the spec. */
+    String candidateId();
+
+    /** Returns the priority given in the spec. */
+    Priority priority();
+
+    /** Returns the immutable metadata given in the spec. */
+    Map<String, ?> metadata();
+
+    /** Returns the task's state now. */
+    TaskState state();
+
+    /** Returns the outcome so far: pending, running, or the final result. Never NotFound. */
+    TaskResult<T> result();
+
+    /** Returns when the task was accepted. */
+    Instant submittedAt();
+
+    /** Returns when the evaluator was invoked; empty if it has not been (and, if cancelled, never will be). */
+    Optional<Instant> startedAt();
+
+    /** Returns when the task reached its final state; empty while it has not. */
+    Optional<Instant> finishedAt();
+
+    /**
+     * Returns a future that completes with the task's outcome: the value, the evaluator's
+     * exception, or a {@link java.util.concurrent.CancellationException}. Cancelling the future
+     * cancels the task, as {@link #cancel(boolean)} does. The same future is returned on every
+     * call.
+     */
+    CompletableFuture<T> future();
+
+    /**
+     * Cancels the task. A pending task becomes {@link TaskState#CANCELLED}, never runs, and frees
+     * its place in the queue bound at once. A running task is cancelled only if
+     * {@code mayInterruptIfRunning}: its carrier thread is interrupted and the task ends
+     * CANCELLED whatever its evaluator then does. A finished task cannot be cancelled.
+     *
+     * @param mayInterruptIfRunning whether a running task may be interrupted
+     * @return true if this call cancelled the task; false if it had already started (and
+     *         {@code mayInterruptIfRunning} was false), had finished, or another call won
+     */
+    boolean cancel(boolean mayInterruptIfRunning);
+
+    /** Returns whether the task is in a final state. */
+    default boolean isDone() {
+        return state().isFinal();
+    }
+}

@@ -1,0 +1,74 @@
+package dev.gepa.scheduler;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+
+/**
+ * What to run: a candidate id, the evaluator that scores it, its priority and free-form
+ * metadata. A spec is immutable and validated when it is built, so a scheduler never sees an
+ * invalid one; one spec may be submitted many times.
+ *
+ * @param candidateId names the candidate being evaluated; not null, not blank
+ * @param evaluator   computes the task's value; not null. Any {@link Throwable} it throws makes
+ *                    the task {@link TaskState#FAILED}
+ * @param priority    the dispatch level; not null
+ * @param metadata    an immutable copy of the caller's map; no null keys or values
+ * @param <T>         the type of the evaluator's value
+ */
+public record TaskSpec<T>(String candidateId, Callable<T> evaluator, Priority priority,
+                          Map<String, ?> metadata) {
+
+    /**
+     * Validates every field and copies the metadata.
+     *
+     * @throws NullPointerException     if a field is null, or the metadata holds a null key or
+     *                                  value; the message names the field
+     * @throws IllegalArgumentException if the candidate id is blank
+     */
+    public TaskSpec {
+        Objects.requireNonNull(candidateId, "candidateId must not be null");
+        if (candidateId.isBlank()) {
+            throw new IllegalArgumentException("candidateId must not be blank");
+        }
+        Objects.requireNonNull(evaluator, "evaluator must not be null");
+        Objects.requireNonNull(priority, "priority must not be null");
+        Objects.requireNonNull(metadata, "metadata must not be null");
+        for (Map.Entry<String, ?> e : metadata.entrySet()) {
+            if (e.getKey() == null || e.getValue() == null) {
+                throw new NullPointerException("metadata must not contain null keys or values");
+            }
+        }
+        metadata = Map.copyOf(metadata); // returns the map itself when it is already immutable
+    }
+
+    /**
+     * A spec with priority {@link Priority#NORMAL} and no metadata.
+     *
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if the candidate id is blank
+     */
+    public static <T> TaskSpec<T> of(String candidateId, Callable<T> evaluator) {
+        return new TaskSpec<>(candidateId, evaluator, Priority.NORMAL, Map.of());
+    }
+
+    /**
+     * A spec with the given priority and no metadata.
+     *
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if the candidate id is blank
+     */
+    public static <T> TaskSpec<T> of(String candidateId, Priority priority, Callable<T> evaluator) {
+        return new TaskSpec<>(candidateId, evaluator, priority, Map.of());
+    }
+
+    /** Returns a copy of this spec with another priority. */
+    public TaskSpec<T> withPriority(Priority newPriority) {
+        return new TaskSpec<>(candidateId, evaluator, newPriority, metadata);
+    }
+
+    /** Returns a copy of this spec with other metadata. */
+    public TaskSpec<T> withMetadata(Map<String, ?> newMetadata) {
+        return new TaskSpec<>(candidateId, evaluator, priority, newMetadata);
+    }
+}

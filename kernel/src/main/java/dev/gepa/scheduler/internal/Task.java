@@ -1,0 +1,335 @@
+package dev.gepa.scheduler.internal;
+
+import dev.gepa.scheduler.Priority;
+import dev.gepa.scheduler.TaskHandle;
+import dev.gepa.scheduler.TaskResult;
+import dev.gepa.scheduler.TaskSpec;
+import dev.gepa.scheduler.TaskState;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One accepted task and its state machine; also the user's {@link TaskHandle}.
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * <p>The whole life of a task is one int, {@code state}, changed only by CAS:
+ * <pre>
+ *   PENDING ──tryClaim (drainer)──> RUNNING ──tryFinish (carrier)──> COMPLETED | FAILED
+ *      │                              │
+ *      │                              └─cancel(true)─> INTERRUPTING ──> CANCELLED
+ *      └─cancel──────────────────────────────────────────────────────> CANCELLED
+ * </pre>
+ * Every transition out of PENDING or RUNNING is a CAS, so of dispatch, completion and any
+ * number of cancels exactly one wins, and only the winner does the bookkeeping of the final
+ * state (statistics, retention, the future, the admission count): each accepted task is counted
+ * exactly once.
+ *
+ * <p>Data written with a transition is ordered around the CAS:
+ * <ul>
+ * <li>{@code outcome} (the value or the throwable) is written by the carrier, the only writer,
+ *     before its CAS to COMPLETED or FAILED, so whoever reads a final state reads the outcome.
+ *     A carrier whose CAS loses clears it again.</li>
+ * <li>{@code finishedNanos} is written by the winner right after its CAS. A reader that sees a
+ *     final state but no time yet waits for that one store ({@link #finishedAt()}).</li>
+ * <li>{@code startedNanos} is written by the carrier just before it invokes the evaluator, and
+ *     only if the task is still RUNNING then: "started" means "the evaluator was invoked".</li>
+ * </ul>
+ *
+ * <p>Interrupting cancel, as in {@code FutureTask}: the canceller CASes RUNNING to
+ * INTERRUPTING, interrupts {@code runner} and then publishes CANCELLED. The carrier publishes
+ * {@code runner} before it re-reads the state to decide to invoke the evaluator (a Dekker pair
+ * with the canceller's CAS then read of {@code runner}), so either the canceller sees the runner
+ * and interrupts it, or the carrier sees the cancel and never invokes the evaluator. After the
+ * evaluator returns, a carrier whose CAS lost waits while the state is INTERRUPTING, so the
+ * interrupt lands before it clears its interrupt status, never on a later task.
+ *
+ * <p>The {@link CompletableFuture} view is created lazily (most hot-path callers never ask for
+ * it). Creator: CAS the field, then read the state and complete the future if final. Finisher:
+ * publish the final state, then read the field. One of the two always completes it; completing
+ * twice is harmless.
+ */
+public final class Task<T> implements TaskHandle<T> {
+
+    static final int PENDING = 0;
+    static final int RUNNING = 1;
+    static final int INTERRUPTING = 2;
+    static final int COMPLETED = 3;
+    static final int FAILED = 4;
+    static final int CANCELLED = 5;
+
+    private static final VarHandle STATE;
+    private static final VarHandle FUTURE;
+    private static final VarHandle FINISHED_NANOS;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(Task.class, "state", int.class);
+            FUTURE = l.findVarHandle(Task.class, "future", TaskFuture.class);
+            FINISHED_NANOS = l.findVarHandle(Task.class, "finishedNanos", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final long id;
+    final int slot;
+    final TaskSpec<T> spec;
+    final SchedulerCore core;
+    final long submittedNanos;
+
+    private volatile int state; // PENDING
+    /** The carrier thread that runs the evaluator; published before the evaluator starts. */
+    private volatile Thread runner;
+    /** The evaluator's value or throwable; see the class notes for its ordering. */
+    private Object outcome;
+    private volatile long startedNanos;
+    private long finishedNanos; // accessed through FINISHED_NANOS, release / acquire
+    private volatile TaskFuture<T> future;
+
+    Task(long id, int slot, TaskSpec<T> spec, SchedulerCore core, long submittedNanos) {
+        this.id = id;
+        this.slot = slot;
+        this.spec = spec;
+        this.core = core;
+        this.submittedNanos = submittedNanos;
+    }
+
+    // ---------------------------------------------------------------- transitions
+
+    /** PENDING to RUNNING; called by the drainer only. */
+    boolean tryClaim() {
+        return state == PENDING && STATE.compareAndSet(this, PENDING, RUNNING);
+    }
+
+    int rawState() {
+        return state;
+    }
+
+    /**
+     * Runs the evaluator on the calling carrier, if the task is still RUNNING, and finishes it.
+     * Returns with the calling thread's interrupt status cleared.
+     */
+    void runOnCarrier() {
+        runner = Thread.currentThread();
+        if (state != RUNNING) { // cancelled between dispatch and start: never invoke
+            awaitInterruptDelivered();
+            return;
+        }
+        long start = System.nanoTime();
+        startedNanos = start;
+        core.recordStart(start - submittedNanos);
+        Object result;
+        boolean failed;
+        try {
+            result = spec.evaluator().call();
+            failed = false;
+        } catch (Throwable t) { // any Throwable fails this task alone
+            result = t;
+            failed = true;
+        }
+        outcome = result;
+        if (STATE.compareAndSet(this, RUNNING, failed ? FAILED : COMPLETED)) {
+            long end = System.nanoTime();
+            FINISHED_NANOS.setRelease(this, end);
+            core.onFinished(this, failed, end - start);
+            signalFuture();
+        } else {
+            outcome = null; // cancelled while running: the value is not the task's result
+            awaitInterruptDelivered();
+        }
+        runner = null;
+    }
+
+    private void awaitInterruptDelivered() {
+        while (state == INTERRUPTING) {
+            Thread.onSpinWait(); // the canceller is between its CAS and its interrupt
+        }
+        Thread.interrupted(); // an interrupt meant for this task must not reach the next one
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        for (;;) {
+            int s = state;
+            if (s == PENDING) {
+                if (STATE.compareAndSet(this, PENDING, CANCELLED)) {
+                    stampFinished();
+                    core.onCancelledPending(this);
+                    signalFuture();
+                    return true;
+                }
+            } else if (s == RUNNING && mayInterruptIfRunning) {
+                if (STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
+                    Thread t = runner;
+                    if (t != null) {
+                        t.interrupt();
+                    }
+                    stampFinished();
+                    state = CANCELLED;
+                    core.onCancelledRunning(this);
+                    signalFuture();
+                    return true;
+                }
+            } else {
+                return false;
+            }
+        }
+    }
+
+    private void stampFinished() {
+        FINISHED_NANOS.setRelease(this, System.nanoTime());
+    }
+
+    // ---------------------------------------------------------------- the handle
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public String candidateId() {
+        return spec.candidateId();
+    }
+
+    @Override
+    public Priority priority() {
+        return spec.priority();
+    }
+
+    @Override
+    public Map<String, ?> metadata() {
+        return spec.metadata();
+    }
+
+    @Override
+    public TaskState state() {
+        return publicState(state);
+    }
+
+    static TaskState publicState(int s) {
+        switch (s) {
+            case PENDING: return TaskState.PENDING;
+            case RUNNING: return TaskState.RUNNING;
+            case COMPLETED: return TaskState.COMPLETED;
+            case FAILED: return TaskState.FAILED;
+            default: return TaskState.CANCELLED; // INTERRUPTING: the cancel has already won
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public TaskResult<T> result() {
+        int s = state; // acquire: orders the read of outcome after it
+        switch (s) {
+            case PENDING: return new TaskResult.Pending<>();
+            case RUNNING: return new TaskResult.Running<>();
+            case COMPLETED: return new TaskResult.Completed<>((T) outcome);
+            case FAILED: return new TaskResult.Failed<>((Throwable) outcome);
+            default: return new TaskResult.Cancelled<>();
+        }
+    }
+
+    @Override
+    public Instant submittedAt() {
+        return core.toInstant(submittedNanos);
+    }
+
+    @Override
+    public Optional<Instant> startedAt() {
+        long t = startedNanos;
+        return t == 0L ? Optional.empty() : Optional.of(core.toInstant(t));
+    }
+
+    @Override
+    public Optional<Instant> finishedAt() {
+        if (state <= RUNNING) { // INTERRUPTING already reads as CANCELLED
+            return Optional.empty();
+        }
+        long t;
+        while ((t = (long) FINISHED_NANOS.getAcquire(this)) == 0L) {
+            Thread.onSpinWait(); // the winner stores the time right after its CAS
+        }
+        return Optional.of(core.toInstant(t));
+    }
+
+    @Override
+    public CompletableFuture<T> future() {
+        TaskFuture<T> f = future;
+        if (f == null) {
+            TaskFuture<T> created = new TaskFuture<>(this);
+            f = (TaskFuture<T>) FUTURE.compareAndExchange(this, null, created);
+            if (f == null) {
+                f = created;
+                if (state >= COMPLETED) {
+                    complete(f);
+                }
+            }
+        }
+        return f;
+    }
+
+    private void signalFuture() {
+        TaskFuture<T> f = future;
+        if (f != null) {
+            complete(f);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void complete(TaskFuture<T> f) {
+        int s = state;
+        if (s == COMPLETED) {
+            f.completeFromTask((T) outcome, null);
+        } else if (s == FAILED) {
+            f.completeFromTask(null, (Throwable) outcome);
+        } else if (s == CANCELLED || s == INTERRUPTING) {
+            f.completeFromTask(null, new CancellationException(
+                    "task " + id + " (" + spec.candidateId() + ") was cancelled"));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Task[id=" + id + ", candidate=" + spec.candidateId() + ", priority="
+                + spec.priority() + ", state=" + state() + "]";
+    }
+
+    /**
+     * The future view: cancelling it cancels the task. Completing it by hand changes only the
+     * view, never the task.
+     */
+    static final class TaskFuture<T> extends CompletableFuture<T> {
+        private final Task<T> task;
+
+        TaskFuture(Task<T> task) {
+            this.task = task;
+        }
+
+        void completeFromTask(T value, Throwable error) {
+            if (error == null) {
+                complete(value);
+            } else {
+                completeExceptionally(error);
+            }
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            return task.cancel(mayInterruptIfRunning) || isCancelled();
+        }
+
+        @Override
+        public String toString() {
+            return "TaskFuture[" + task + "]";
+        }
+    }
+}
