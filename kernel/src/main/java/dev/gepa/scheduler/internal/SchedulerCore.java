@@ -531,7 +531,7 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
     @Override
     public TaskResult<?> result(long id) {
         Task<?> task = index.find(id);
-        return task == null ? new TaskResult.NotFound<>() : task.result();
+        return task == null ? Task.NOT_FOUND : task.result();
     }
 
     @Override
@@ -587,7 +587,7 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
         CTL.getAndBitwiseOr(this, SHUTDOWN | STOP);
         List<TaskHandle<?>> cancelledNow = new ArrayList<>();
         index.forEach(task -> {
-            if (task.cancel(task.rawState() != Task.PENDING)) {
+            if (task.cancel(true)) { // pending or running alike
                 cancelledNow.add(task);
             }
         });

@@ -64,6 +64,12 @@ public final class Task<T> implements TaskHandle<T> {
     static final int FAILED = 4;
     static final int CANCELLED = 5;
 
+    // The data-less results are shared: result() is a hot read and allocates only for final values.
+    static final TaskResult<?> NOT_FOUND = new TaskResult.NotFound<>();
+    private static final TaskResult<?> PENDING_RESULT = new TaskResult.Pending<>();
+    private static final TaskResult<?> RUNNING_RESULT = new TaskResult.Running<>();
+    private static final TaskResult<?> CANCELLED_RESULT = new TaskResult.Cancelled<>();
+
     private static final VarHandle STATE;
     private static final VarHandle FUTURE;
     private static final VarHandle FINISHED_NANOS;
@@ -230,11 +236,11 @@ public final class Task<T> implements TaskHandle<T> {
     public TaskResult<T> result() {
         int s = state; // acquire: orders the read of outcome after it
         switch (s) {
-            case PENDING: return new TaskResult.Pending<>();
-            case RUNNING: return new TaskResult.Running<>();
+            case PENDING: return (TaskResult<T>) PENDING_RESULT;
+            case RUNNING: return (TaskResult<T>) RUNNING_RESULT;
             case COMPLETED: return new TaskResult.Completed<>((T) outcome);
             case FAILED: return new TaskResult.Failed<>((Throwable) outcome);
-            default: return new TaskResult.Cancelled<>();
+            default: return (TaskResult<T>) CANCELLED_RESULT;
         }
     }
 
