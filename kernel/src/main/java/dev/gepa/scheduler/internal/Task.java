@@ -48,7 +48,9 @@ import java.util.concurrent.CompletableFuture;
  * with the canceller's CAS then read of {@code runner}), so either the canceller sees the runner
  * and interrupts it, or the carrier sees the cancel and never invokes the evaluator. After the
  * evaluator returns, a carrier whose CAS lost waits while the state is INTERRUPTING, so the
- * interrupt lands before it clears its interrupt status, never on a later task.
+ * interrupt lands before it clears its interrupt status, never on a later task. The canceller
+ * also retires the task before it leaves INTERRUPTING, so the carrier cannot take another task
+ * while this one is neither retired nor held (the id table's slot bound, {@link TaskIndex}).
  *
  * <p>The {@link CompletableFuture} view is created lazily (most hot-path callers never ask for
  * it). Creator: CAS the field, then read the state and complete the future if final. Finisher:
@@ -179,8 +181,8 @@ public final class Task<T> implements TaskHandle<T> {
                         t.interrupt();
                     }
                     stampFinished();
+                    core.onCancelledRunning(this); // retire while the carrier still waits on us
                     state = CANCELLED;
-                    core.onCancelledRunning(this);
                     signalFuture();
                     return true;
                 }
