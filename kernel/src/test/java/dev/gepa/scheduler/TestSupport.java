@@ -1,0 +1,75 @@
+package dev.gepa.scheduler;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Bounded waits shared by the tests: every wait fails after {@link #TIMEOUT} instead of hanging. */
+final class TestSupport {
+    /** How long any single wait may take before the test fails. */
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private TestSupport() { }
+
+    /** Waits for {@code latch}, failing the test if it does not open in time. */
+    static void await(CountDownLatch latch, String what) throws InterruptedException {
+        if (!latch.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            fail("timed out after " + TIMEOUT.toSeconds() + " s waiting for " + what
+                    + " (count left " + latch.getCount() + ")");
+        }
+    }
+
+    /** Waits at {@code barrier}, failing the test if the other parties do not arrive in time. */
+    static void await(CyclicBarrier barrier) throws Exception {
+        barrier.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Returns the future's value, failing the test if it does not complete in time. */
+    static <T> T get(Future<T> future) throws InterruptedException, ExecutionException {
+        try {
+            return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return fail("timed out after " + TIMEOUT.toSeconds() + " s waiting for " + future);
+        }
+    }
+
+    /** Returns the handle's value, failing the test if it does not complete in time. */
+    static <T> T get(TaskHandle<T> handle) throws InterruptedException, ExecutionException {
+        return get(handle.future());
+    }
+
+    /** Polls {@code condition} without sleeping until it holds, failing the test if it never does. */
+    static void awaitCondition(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("timed out after " + TIMEOUT.toSeconds() + " s waiting until " + what);
+            }
+            Thread.yield();
+        }
+    }
+
+    /** Lets at least {@code millis} of wall time pass by waiting on a latch no one opens. */
+    static long elapseAtLeast(long millis) throws InterruptedException {
+        long t0 = System.nanoTime();
+        CountDownLatch never = new CountDownLatch(1);
+        long left;
+        while ((left = TimeUnit.MILLISECONDS.toNanos(millis) - (System.nanoTime() - t0)) > 0) {
+            never.await(left, TimeUnit.NANOSECONDS);
+        }
+        return System.nanoTime() - t0;
+    }
+
+    /** Throws any throwable, checked or not, from a context that declares none. */
+    @SuppressWarnings("unchecked")
+    static <E extends Throwable> RuntimeException sneakyThrow(Throwable t) throws E {
+        throw (E) t;
+    }
+}
