@@ -56,6 +56,19 @@ final class TestSupport {
         }
     }
 
+    /**
+     * Waits until the scheduler is quiet (nothing pending or running) and returns a status read
+     * after that, whose counters are then exact. A finished handle alone is not enough: its state
+     * and future may turn final a moment before the carrier has counted it and left the slot.
+     */
+    static SchedulerStatus quietStatus(Scheduler s) {
+        awaitCondition("the scheduler is quiet", () -> {
+            SchedulerStatus st = s.status();
+            return st.running() == 0 && st.pending() == 0;
+        });
+        return s.status();
+    }
+
     /** Lets at least {@code millis} of wall time pass by waiting on a latch no one opens. */
     static long elapseAtLeast(long millis) throws InterruptedException {
         long t0 = System.nanoTime();
