@@ -9,6 +9,7 @@ import dev.gepa.scheduler.TaskSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /** Scores one generation of prompt candidates, most promising first, at most four at a time. */
@@ -42,8 +43,8 @@ public final class EmbeddingExample {
                 status.completed(), status.failed(), status.cancelled(), status.meanRunTime());
     }
 
-    /** Stands in for a real evaluation, such as a model call: a deterministic score in [0, 1]. */
+    /** Stands in for a real evaluation, such as a model call: a repeatable score in [0, 1). */
     private static double evaluate(String candidate) {
-        return (candidate.hashCode() & 0xFFFF) / 65_535.0;
+        return new SplittableRandom(candidate.hashCode()).nextDouble();
     }
 }
