@@ -52,6 +52,7 @@ class ResultLookupTest {
 
             blocker.release();
             TestSupport.get(pending);
+            TestSupport.awaitCondition("the failing task to finish", failing::isDone);
             TestSupport.quietStatus(s);
             assertEquals(new TaskResult.Completed<>("running-value"), s.result(running.id()));
             assertEquals(new TaskResult.Completed<>("pending-value"), s.result(pending.id()));

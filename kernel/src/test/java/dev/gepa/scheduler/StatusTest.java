@@ -47,6 +47,7 @@ class StatusTest {
     @Test
     void capacityAndItsThreshold() throws Exception {
         List<Blocker<Integer>> blockers = new ArrayList<>();
+        List<TaskHandle<Integer>> handles = new ArrayList<>();
         try (Scheduler s = Scheduler.builder().maxConcurrent(4).capacityThreshold(0.75).build()) {
             try {
                 double[] capacities = {0.25, 0.5, 0.75, 1.0};
@@ -54,7 +55,7 @@ class StatusTest {
                 for (int i = 0; i < 4; i++) {
                     Blocker<Integer> b = new Blocker<>(i);
                     blockers.add(b);
-                    s.submit(TaskSpec.of("b" + i, b));
+                    handles.add(s.submit(TaskSpec.of("b" + i, b)));
                     b.awaitStarted();
                     SchedulerStatus st = s.status();
                     assertEquals(i + 1, st.running());
@@ -62,8 +63,8 @@ class StatusTest {
                     assertEquals(atThreshold[i], st.atCapacityThreshold(), "with " + (i + 1) + " of 4 running");
                     assertEquals(0, st.pending());
                 }
-                s.submit(TaskSpec.of("p1", () -> 0));
-                s.submit(TaskSpec.of("p2", () -> 0));
+                handles.add(s.submit(TaskSpec.of("p1", () -> 0)));
+                handles.add(s.submit(TaskSpec.of("p2", () -> 0)));
                 SchedulerStatus st = s.status();
                 assertEquals(4, st.running());
                 assertEquals(2, st.pending());
@@ -71,9 +72,13 @@ class StatusTest {
             } finally {
                 blockers.forEach(Blocker::release);
             }
+            for (TaskHandle<Integer> h : handles) {
+                TestSupport.get(h);
+            }
             SchedulerStatus end = TestSupport.quietStatus(s);
             assertEquals(0.0, end.capacity());
             assertFalse(end.atCapacityThreshold());
+            assertEquals(6, end.completed());
         }
     }
 
@@ -264,6 +269,9 @@ class StatusTest {
             for (Thread t : producerThreads) {
                 t.join(TestSupport.TIMEOUT.toMillis());
                 assertFalse(t.isAlive(), t.getName());
+            }
+            for (TaskHandle<Integer> h : all) {
+                TestSupport.awaitCondition("task " + h + " to finish", h::isDone);
             }
             SchedulerStatus end = TestSupport.quietStatus(s);
             producing.set(false);

@@ -58,8 +58,11 @@ final class TestSupport {
 
     /**
      * Waits until the scheduler is quiet (nothing pending or running) and returns a status read
-     * after that, whose counters are then exact. A finished handle alone is not enough: its state
-     * and future may turn final a moment before the carrier has counted it and left the slot.
+     * after that, whose counters are then exact. Call it only once every task submitted so far is
+     * known to be final (its future or state seen done): a task claimed for a carrier that has not
+     * picked it up yet is neither pending nor running, so 0/0 alone is not quiescence. And a
+     * finished handle alone is not enough either: its state and future may turn final a moment
+     * before the carrier has counted it and left the slot.
      */
     static SchedulerStatus quietStatus(Scheduler s) {
         awaitCondition("the scheduler is quiet", () -> {
