@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Timeout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -121,8 +122,7 @@ class DispatchTest {
         AtomicLong sum = new AtomicLong();
         try (Scheduler s = Scheduler.builder().maxConcurrent(2).maxQueueSize(64).build()) {
             List<Thread> producers = new ArrayList<>();
-            @SuppressWarnings("unchecked")
-            TaskHandle<Integer>[] last = new TaskHandle[2];
+            AtomicReferenceArray<TaskHandle<Integer>> last = new AtomicReferenceArray<>(2);
             for (int p = 0; p < 2; p++) {
                 int id = p;
                 Thread t = new Thread(() -> {
@@ -136,7 +136,7 @@ class DispatchTest {
                         while ((h = s.trySubmit(spec)) == null) {
                             Thread.yield();
                         }
-                        last[id] = h;
+                        last.set(id, h);
                     }
                 });
                 producers.add(t);
@@ -146,8 +146,8 @@ class DispatchTest {
                 t.join(TestSupport.TIMEOUT.toMillis());
                 assertFalse(t.isAlive());
             }
-            assertEquals(perProducer, TestSupport.get(last[0]));
-            assertEquals(perProducer, TestSupport.get(last[1]));
+            assertEquals(perProducer, TestSupport.get(last.get(0)));
+            assertEquals(perProducer, TestSupport.get(last.get(1)));
             s.shutdown();
             assertTrue(s.awaitTermination(TestSupport.TIMEOUT));
             long expected = 2L * perProducer * (perProducer + 1) / 2;

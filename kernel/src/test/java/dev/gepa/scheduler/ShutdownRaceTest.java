@@ -47,7 +47,7 @@ class ShutdownRaceTest {
     void aTaskHandedOffAsShutdownEmptiesTheQueueStillRuns() throws Exception {
         int carriers = 32;
         int purgeThreshold = 200_000; // = maxQueueSize
-        for (int round = 0; round < 5; round++) {
+        for (int round = 0; round < 10; round++) {
             Scheduler s = Scheduler.builder().maxConcurrent(carriers).maxQueueSize(purgeThreshold).build();
             try (Gate gate = new Gate(carriers)) {
                 for (int i = 0; i < carriers; i++) {
