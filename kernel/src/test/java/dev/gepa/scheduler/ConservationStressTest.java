@@ -70,6 +70,13 @@ class ConservationStressTest {
                 assertFalse(t.isAlive(), t.getName() + " did not finish");
             }
             assertEquals(List.of(), producerErrors);
+            // every task finishes while the scheduler runs; shutdown then only ends idle carriers
+            // (draining a queue at shutdown is LifecycleTest's and ShutdownRaceTest's concern)
+            for (int idx = 0; idx < TOTAL; idx++) {
+                TaskHandle<?> h = handles[idx];
+                assertNotNull(h, "task " + idx + " has no handle");
+                TestSupport.awaitCondition("task " + idx + " to finish", h::isDone);
+            }
             s.shutdown();
             assertTrue(s.awaitTermination(TestSupport.TIMEOUT), "did not terminate");
 
