@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Timeout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -136,28 +135,13 @@ class AdmissionTest {
              Blocker<String> blocker = new Blocker<>("blocker")) {
             s.submit(TaskSpec.of("blocker", blocker));
             blocker.awaitStarted();
-            CyclicBarrier start = new CyclicBarrier(producers);
-            List<Thread> threads = new ArrayList<>();
-            for (int p = 0; p < producers; p++) {
-                Thread t = new Thread(() -> {
-                    try {
-                        TestSupport.await(start);
-                    } catch (Exception e) {
-                        throw new AssertionError(e);
+            TestSupport.runInParallel("racer", producers, TestSupport.TIMEOUT, p -> {
+                for (int i = 0; i < attempts; i++) {
+                    if (s.trySubmit(TaskSpec.of("racer", () -> 0)) != null) {
+                        accepted.incrementAndGet();
                     }
-                    for (int i = 0; i < attempts; i++) {
-                        if (s.trySubmit(TaskSpec.of("racer", () -> 0)) != null) {
-                            accepted.incrementAndGet();
-                        }
-                    }
-                });
-                threads.add(t);
-                t.start();
-            }
-            for (Thread t : threads) {
-                t.join(TestSupport.TIMEOUT.toMillis());
-                assertFalse(t.isAlive());
-            }
+                }
+            });
             assertEquals(bound, accepted.get());
             SchedulerStatus st = s.status();
             assertEquals(bound, st.pending());

@@ -5,11 +5,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -255,29 +253,13 @@ class CancellationTest {
                     TaskHandle<String> blocking = s.submit(TaskSpec.of("blocker", blocker));
                     blocker.awaitStarted();
                     TaskHandle<String> target = running ? blocking : s.submit(TaskSpec.of("target", () -> "t"));
-                    CyclicBarrier start = new CyclicBarrier(racers);
                     AtomicInteger wins = new AtomicInteger();
-                    List<Thread> threads = new ArrayList<>();
-                    for (int r = 0; r < racers; r++) {
+                    TestSupport.runInParallel("canceller", racers, TestSupport.TIMEOUT, r -> {
                         boolean viaScheduler = (r & 1) == 1;
-                        Thread t = new Thread(() -> {
-                            try {
-                                TestSupport.await(start);
-                            } catch (Exception e) {
-                                throw new AssertionError(e);
-                            }
-                            boolean won = viaScheduler ? s.cancel(target.id(), true) : target.cancel(true);
-                            if (won) {
-                                wins.incrementAndGet();
-                            }
-                        });
-                        threads.add(t);
-                        t.start();
-                    }
-                    for (Thread t : threads) {
-                        t.join(TestSupport.TIMEOUT.toMillis());
-                        assertFalse(t.isAlive());
-                    }
+                        if (viaScheduler ? s.cancel(target.id(), true) : target.cancel(true)) {
+                            wins.incrementAndGet();
+                        }
+                    });
                     assertEquals(1, wins.get(), "round " + round);
                     assertEquals(TaskState.CANCELLED, target.state());
                     blocker.release();

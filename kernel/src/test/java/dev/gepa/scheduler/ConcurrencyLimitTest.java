@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -69,49 +69,28 @@ class ConcurrencyLimitTest {
             TestSupport.get(extra);
 
             // Phase 2: several producers, many short evaluators.
-            CyclicBarrier start = new CyclicBarrier(PRODUCERS);
-            List<Thread> producers = new ArrayList<>();
-            List<TaskHandle<Integer>> all = new ArrayList<>();
+            List<TaskHandle<Integer>> all = new CopyOnWriteArrayList<>();
             AtomicLong rejected = new AtomicLong();
-            List<Throwable> producerErrors = new ArrayList<>();
-            for (int p = 0; p < PRODUCERS; p++) {
-                Thread t = new Thread(() -> {
-                    List<TaskHandle<Integer>> mine = new ArrayList<>();
-                    try {
-                        TestSupport.await(start);
-                        for (int i = 0; i < TASKS_PER_PRODUCER; i++) {
-                            TaskSpec<Integer> spec = TaskSpec.of("load", Priority.values()[i & 3], () -> {
-                                enter(current, peak, evaluatorThreads);
-                                for (int spin = 0; spin < 100; spin++) {
-                                    Thread.onSpinWait();
-                                }
-                                current.decrementAndGet();
-                                return 1;
-                            });
-                            TaskHandle<Integer> h;
-                            while ((h = s.trySubmit(spec)) == null) {
-                                rejected.incrementAndGet();
-                                Thread.yield();
-                            }
-                            mine.add(h);
+            TestSupport.runInParallel("producer", PRODUCERS, TestSupport.TIMEOUT, p -> {
+                List<TaskHandle<Integer>> mine = new ArrayList<>();
+                for (int i = 0; i < TASKS_PER_PRODUCER; i++) {
+                    TaskSpec<Integer> spec = TaskSpec.of("load", Priority.values()[i & 3], () -> {
+                        enter(current, peak, evaluatorThreads);
+                        for (int spin = 0; spin < 100; spin++) {
+                            Thread.onSpinWait();
                         }
-                    } catch (Throwable e) {
-                        synchronized (producerErrors) {
-                            producerErrors.add(e);
-                        }
+                        current.decrementAndGet();
+                        return 1;
+                    });
+                    TaskHandle<Integer> h;
+                    while ((h = s.trySubmit(spec)) == null) {
+                        rejected.incrementAndGet();
+                        Thread.yield();
                     }
-                    synchronized (all) {
-                        all.addAll(mine);
-                    }
-                }, "producer-" + p);
-                producers.add(t);
-                t.start();
-            }
-            for (Thread t : producers) {
-                t.join(TestSupport.TIMEOUT.toMillis());
-                assertFalse(t.isAlive(), t.getName() + " did not finish");
-            }
-            assertEquals(List.of(), producerErrors);
+                    mine.add(h);
+                }
+                all.addAll(mine);
+            });
             assertEquals(PRODUCERS * TASKS_PER_PRODUCER, all.size());
             for (TaskHandle<Integer> h : all) {
                 assertEquals(1, TestSupport.get(h));

@@ -3,21 +3,19 @@ package dev.gepa.scheduler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -49,27 +47,9 @@ class ConservationStressTest {
         byte[] kinds = new byte[TOTAL];
         LongAdder cancelWins = new LongAdder();
         LongAdder rejections = new LongAdder();
-        List<Throwable> producerErrors = new CopyOnWriteArrayList<>();
         try (Scheduler s = Scheduler.builder().maxConcurrent(3).maxQueueSize(1024).build()) {
-            CyclicBarrier start = new CyclicBarrier(PRODUCERS);
-            List<Thread> producers = new ArrayList<>();
-            for (int p = 0; p < PRODUCERS; p++) {
-                int producer = p;
-                Thread t = new Thread(() -> {
-                    try {
-                        produce(s, producer, start, runs, handles, kinds, cancelWins, rejections);
-                    } catch (Throwable e) {
-                        producerErrors.add(e);
-                    }
-                }, "producer-" + p);
-                producers.add(t);
-                t.start();
-            }
-            for (Thread t : producers) {
-                t.join(120_000);
-                assertFalse(t.isAlive(), t.getName() + " did not finish");
-            }
-            assertEquals(List.of(), producerErrors);
+            TestSupport.runInParallel("producer", PRODUCERS, Duration.ofSeconds(120),
+                    p -> produce(s, p, runs, handles, kinds, cancelWins, rejections));
             // every task finishes while the scheduler runs; shutdown then only ends idle carriers
             // (draining a queue at shutdown is LifecycleTest's and ShutdownRaceTest's concern)
             for (int idx = 0; idx < TOTAL; idx++) {
@@ -141,14 +121,13 @@ class ConservationStressTest {
         }
     }
 
-    private static void produce(Scheduler s, int producer, CyclicBarrier start, AtomicIntegerArray runs,
+    private static void produce(Scheduler s, int producer, AtomicIntegerArray runs,
                                 TaskHandle<?>[] handles, byte[] kinds, LongAdder cancelWins,
                                 LongAdder rejections) throws Exception {
         SplittableRandom rnd = new SplittableRandom(0x5EED + producer);
         Priority[] levels = Priority.values();
         List<TaskHandle<?>> longOnes = new ArrayList<>();
         int base = producer * PER_PRODUCER;
-        TestSupport.await(start);
         for (int i = 0; i < PER_PRODUCER; i++) {
             int idx = base + i;
             byte kind = i % LONG_EVERY == LONG_EVERY / 2 ? LONG : rnd.nextInt(100) < 5 ? THROWS : PLAIN;

@@ -121,31 +121,21 @@ class DispatchTest {
         int perProducer = 50_000;
         AtomicLong sum = new AtomicLong();
         try (Scheduler s = Scheduler.builder().maxConcurrent(2).maxQueueSize(64).build()) {
-            List<Thread> producers = new ArrayList<>();
             AtomicReferenceArray<TaskHandle<Integer>> last = new AtomicReferenceArray<>(2);
-            for (int p = 0; p < 2; p++) {
-                int id = p;
-                Thread t = new Thread(() -> {
-                    for (int i = 1; i <= perProducer; i++) {
-                        int v = i;
-                        TaskSpec<Integer> spec = TaskSpec.of("p" + id, () -> {
-                            sum.addAndGet(v);
-                            return v;
-                        });
-                        TaskHandle<Integer> h;
-                        while ((h = s.trySubmit(spec)) == null) {
-                            Thread.yield();
-                        }
-                        last.set(id, h);
+            TestSupport.runInParallel("producer", 2, TestSupport.TIMEOUT, id -> {
+                for (int i = 1; i <= perProducer; i++) {
+                    int v = i;
+                    TaskSpec<Integer> spec = TaskSpec.of("p" + id, () -> {
+                        sum.addAndGet(v);
+                        return v;
+                    });
+                    TaskHandle<Integer> h;
+                    while ((h = s.trySubmit(spec)) == null) {
+                        Thread.yield();
                     }
-                });
-                producers.add(t);
-                t.start();
-            }
-            for (Thread t : producers) {
-                t.join(TestSupport.TIMEOUT.toMillis());
-                assertFalse(t.isAlive());
-            }
+                    last.set(id, h);
+                }
+            });
             assertEquals(perProducer, TestSupport.get(last.get(0)));
             assertEquals(perProducer, TestSupport.get(last.get(1)));
             s.shutdown();

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -219,7 +219,6 @@ class StatusTest {
         int maxConcurrent = 3;
         int maxQueueSize = 256;
         double threshold = 0.5;
-        AtomicBoolean producing = new AtomicBoolean(true);
         AtomicLong reads = new AtomicLong();
         AtomicLong cancelWins = new AtomicLong();
         AtomicLong rejections = new AtomicLong();
@@ -227,58 +226,46 @@ class StatusTest {
         List<TaskHandle<Integer>> all = new CopyOnWriteArrayList<>();
         try (Scheduler s = Scheduler.builder().maxConcurrent(maxConcurrent).maxQueueSize(maxQueueSize)
                 .capacityThreshold(threshold).build()) {
-            List<Thread> threads = new ArrayList<>();
-            for (int r = 0; r < readers; r++) {
-                threads.add(new Thread(() -> {
-                    while (producing.get()) {
-                        String v = impossible(s.status(), maxConcurrent, maxQueueSize, threshold);
+            AtomicInteger producersDone = new AtomicInteger();
+            TestSupport.runInParallel("status", producers + readers, Duration.ofSeconds(60), index -> {
+                if (index >= producers) { // a reader: until the producers are done and the load has drained
+                    SchedulerStatus st;
+                    do {
+                        st = s.status();
+                        String v = impossible(st, maxConcurrent, maxQueueSize, threshold);
                         if (v != null) {
                             violations.add(v);
                         }
                         reads.incrementAndGet();
-                    }
-                }, "reader-" + r));
-            }
-            List<Thread> producerThreads = new ArrayList<>();
-            for (int p = 0; p < producers; p++) {
-                producerThreads.add(new Thread(() -> {
-                    List<TaskHandle<Integer>> mine = new ArrayList<>();
-                    for (int i = 0; i < perProducer; i++) {
-                        int v = i;
-                        TaskSpec<Integer> spec = TaskSpec.of("c", () -> {
-                            if (v % 10 == 0) {
-                                throw new IllegalStateException("fail " + v);
-                            }
-                            return v;
-                        });
-                        TaskHandle<Integer> h;
-                        while ((h = s.trySubmit(spec)) == null) {
-                            rejections.incrementAndGet();
-                            Thread.yield();
+                    } while (producersDone.get() < producers || st.running() + st.pending() > 0);
+                    return;
+                }
+                List<TaskHandle<Integer>> mine = new ArrayList<>();
+                for (int i = 0; i < perProducer; i++) {
+                    int v = i;
+                    TaskSpec<Integer> spec = TaskSpec.of("c", () -> {
+                        if (v % 10 == 0) {
+                            throw new IllegalStateException("fail " + v);
                         }
-                        mine.add(h);
-                        if (i % 7 == 0 && h.cancel(true)) {
-                            cancelWins.incrementAndGet();
-                        }
+                        return v;
+                    });
+                    TaskHandle<Integer> h;
+                    while ((h = s.trySubmit(spec)) == null) {
+                        rejections.incrementAndGet();
+                        Thread.yield();
                     }
-                    all.addAll(mine);
-                }, "producer-" + p));
-            }
-            threads.forEach(Thread::start);
-            producerThreads.forEach(Thread::start);
-            for (Thread t : producerThreads) {
-                t.join(TestSupport.TIMEOUT.toMillis());
-                assertFalse(t.isAlive(), t.getName());
-            }
+                    mine.add(h);
+                    if (i % 7 == 0 && h.cancel(true)) {
+                        cancelWins.incrementAndGet();
+                    }
+                }
+                all.addAll(mine);
+                producersDone.incrementAndGet();
+            });
             for (TaskHandle<Integer> h : all) {
                 TestSupport.awaitCondition("task " + h + " to finish", h::isDone);
             }
             SchedulerStatus end = TestSupport.quietStatus(s);
-            producing.set(false);
-            for (Thread t : threads) {
-                t.join(TestSupport.TIMEOUT.toMillis());
-                assertFalse(t.isAlive(), t.getName());
-            }
             assertEquals(List.of(), violations);
             assertTrue(reads.get() > 0);
 

@@ -1,6 +1,9 @@
 package dev.gepa.scheduler;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
@@ -81,6 +84,47 @@ final class TestSupport {
             never.await(left, TimeUnit.NANOSECONDS);
         }
         return System.nanoTime() - t0;
+    }
+
+    /** What each of the threads started by {@link #runInParallel} runs. */
+    interface ThreadBody {
+        void run(int index) throws Exception;
+    }
+
+    /**
+     * Starts {@code threads} threads named {@code name-i} that wait for each other at a barrier,
+     * then run {@code body.run(i)}; joins them all within {@code limit}, and fails the test with
+     * the first throwable any of them threw (the others attached as suppressed).
+     */
+    static void runInParallel(String name, int threads, Duration limit, ThreadBody body) throws InterruptedException {
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        List<Thread> started = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            int index = i;
+            Thread t = new Thread(() -> {
+                try {
+                    await(start);
+                    body.run(index);
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }, name + "-" + i);
+            started.add(t);
+            t.start();
+        }
+        long deadline = System.nanoTime() + limit.toNanos();
+        for (Thread t : started) {
+            t.join(Math.max(1L, (deadline - System.nanoTime()) / 1_000_000L));
+            if (t.isAlive()) {
+                fail(t.getName() + " did not finish within " + limit);
+            }
+        }
+        if (!errors.isEmpty()) {
+            AssertionError failure = new AssertionError(name + " thread failed: " + errors.get(0), errors.get(0));
+            errors.subList(1, errors.size()).forEach(failure::addSuppressed);
+            throw failure;
+        }
     }
 
     /** Throws any throwable, checked or not, from a context that declares none. */
