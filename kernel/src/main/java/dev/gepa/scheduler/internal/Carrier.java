@@ -34,6 +34,7 @@ final class Carrier implements Runnable {
 
     /** Gives this idle carrier a task; called by the drainer only. */
     void handOff(Task<?> task) {
+        current = task;
         handOff = task;
         if (parked) { // Dekker pair with the carrier's "parked = true; re-read handOff"
             LockSupport.unpark(thread);

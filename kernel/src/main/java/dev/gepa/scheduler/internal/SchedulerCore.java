@@ -39,10 +39,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <h3>State</h3>
  * <ul>
- * <li>{@code ctl}, the admission word: the pending count in its low 32 bits, plus the SHUTDOWN
- *     and STOP bits. "Pending" counts tasks admitted and neither claimed for a carrier nor
+ * <li>{@code ctl}, the admission word: the pending count in its low 32 bits, plus the SHUTDOWN,
+ *     STOP and DISCARD bits. "Pending" counts tasks admitted and neither held by a carrier nor
  *     cancelled. Submit admits by CAS only while SHUTDOWN is clear and pending is below
- *     {@code maxQueueSize}; claim and pending-cancel subtract one. Keeping the shutdown bits in
+ *     {@code maxQueueSize}; hand-over to a carrier and pending-cancel subtract one. Keeping the shutdown bits in
  *     the same word as the count makes "shut down and nothing pending" a single read that can
  *     never become false again: the carriers' exit condition.</li>
  * <li>One JCTools MPSC queue per priority level ({@code inboxes}, one level when priorities
@@ -59,8 +59,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <h3>Dispatch</h3>
  * A drain pass pairs the highest-priority live task with an idle carrier while both exist:
- * claim the task (CAS PENDING to RUNNING, then release its pending count), take the carrier off
- * {@code idleCarriers}, hand the task over, and unpark the carrier only if it is parked. The
+ * claim the task (CAS PENDING to RUNNING), take the carrier off {@code idleCarriers}, hand the
+ * task over (unparking the carrier only if it is parked), and only then release the task's
+ * pending count: a claimed task is counted pending until a carrier holds it. The
  * invariant after every pass: not (an idle carrier is queued and a published live task is
  * queued). Every event that could break it signals a drain after it happens:
  * <ul>
@@ -90,8 +91,12 @@ import java.util.concurrent.locks.LockSupport;
  * cannot grow the queues (the ScheduledThreadPoolExecutor retention leak), {@code tombstones}
  * counts them, and when it reaches {@code purgeThreshold} (at least {@code maxQueueSize}) the
  * canceller signals a drain that moves each inbox into its backlog and removes every tombstone.
- * Queued tasks are thus at most {@code maxQueueSize} live plus {@code purgeThreshold}
- * tombstones plus those of submits still in flight: O(maxQueueSize) however many are cancelled.
+ * The purge runs on whichever thread holds the drain role; if that thread is descheduled,
+ * cancellers cannot purge in its place, so admission also refuses (QUEUE_FULL) while pending
+ * plus tombstones would reach {@code admissionCeiling = maxQueueSize + 2 * purgeThreshold}.
+ * Every tombstone was once an admitted task, so queued tasks never exceed that ceiling plus the
+ * submits in flight: O(maxQueueSize) however many are cancelled, even with the purge stalled.
+ * Normally the purge keeps tombstones below {@code purgeThreshold}, and the ceiling never binds.
  * The purge costs O(maxQueueSize) once per {@code purgeThreshold} cancels: O(1) amortised.
  *
  * <h3>Finishing</h3>
@@ -103,11 +108,14 @@ import java.util.concurrent.locks.LockSupport;
  * <h3>Shutdown</h3>
  * {@code shutdown()} sets SHUTDOWN: no admission from then on, so the pending count only falls.
  * The thread that takes it to zero with SHUTDOWN set (or shutdown itself) unparks every carrier;
- * a carrier that finds "SHUTDOWN and nothing pending" exits, and the last one out completes
- * termination and frees the name. A carrier may exit while still in {@code idleCarriers}: with
- * nothing pending and no admission, no task can ever be claimed for it. {@code shutdownNow()}
- * also sets STOP, cancels every pending task and interrupts every running one through the id
- * table; a drain that sees STOP cancels whatever is still queued (submits that raced the scan).
+ * a carrier that finds "SHUTDOWN and nothing pending" exits (after one more look at its
+ * mailbox), and the last one out completes termination and frees the name. A carrier may exit
+ * while still in {@code idleCarriers}: with nothing pending and no admission, no task is queued
+ * or claimed-but-unheld, and none can ever be again. {@code shutdownNow()} sets SHUTDOWN and
+ * STOP (drains claim nothing more), cancels every pending task and interrupts every running one
+ * through the id table, and only then sets DISCARD, so that a drain that sees DISCARD cancels
+ * just what raced the scan into the queues: every task pending or running when the scan passes
+ * is in the returned list, since no carrier can take a pending one ahead of the scan.
  *
  * <h3>Statistics</h3>
  * Counters are {@link LongAdder}s, written once per event by the event's winner. {@code status()}
@@ -120,6 +128,7 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
     private static final long PENDING_MASK = 0xFFFF_FFFFL;
     private static final long SHUTDOWN = 1L << 40;
     private static final long STOP = 1L << 41;
+    private static final long DISCARD = 1L << 42;
 
     private static final int ADMITTED = 0;
     private static final int FULL = 1;
@@ -150,6 +159,8 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
     private final TaskIndex index;
     private final AtomicLong tombstones = new AtomicLong();
     private final long purgeThreshold;
+    /** Pending plus tombstones may not reach this: the queues stay bounded while a purge waits. */
+    private final long admissionCeiling;
     private final AtomicInteger liveCarriers = new AtomicInteger();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
@@ -182,6 +193,7 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
         this.carriers = new Carrier[config.maxConcurrent()];
         this.index = new TaskIndex(maxQueueSize, config.maxConcurrent(), config.resultRetention());
         this.purgeThreshold = Math.max(64, maxQueueSize);
+        this.admissionCeiling = maxQueueSize + 2 * purgeThreshold;
         this.startNanos = System.nanoTime();
         Instant now = Instant.now();
         this.startEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
@@ -301,7 +313,8 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
             if ((c & SHUTDOWN) != 0) {
                 return CLOSED;
             }
-            if ((c & PENDING_MASK) >= maxQueueSize) {
+            long pending = c & PENDING_MASK;
+            if (pending >= maxQueueSize || pending + tombstones.get() >= admissionCeiling) {
                 return FULL;
             }
             long witness = (long) CTL.compareAndExchange(this, c, c + 1);
@@ -333,26 +346,36 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
 
     private void signalDrain() {
         if ((int) WIP.getAndAdd(this, 1) == 0) {
-            drain(false);
+            drain(null, false);
         }
     }
 
     /**
      * The drain loop; the caller holds the drain role (it moved {@code wip} from 0). If
-     * {@code claimForCaller}, the first live task found is claimed for the caller and returned.
+     * {@code claimForCaller}, the first live task found is claimed for the caller and returned
+     * ({@code self} is the calling carrier, or null for a test).
+     *
+     * <p>NOTE: a claimed task's pending count is released only once the task is held by its
+     * carrier ({@code current} and, for a hand-off, the mailbox written). Releasing it earlier
+     * could make "shut down and nothing pending" true while the task is in nobody's hands, and
+     * the carrier it is meant for could exit instead of running it.
      */
-    private Task<?> drain(boolean claimForCaller) {
+    private Task<?> drain(Carrier self, boolean claimForCaller) {
         Task<?> mine = null;
         int missed = 1;
         for (;;) {
-            if ((ctlValue() & STOP) != 0) {
+            long c = ctlValue();
+            if ((c & DISCARD) != 0) {
                 cancelQueued();
-            } else {
+            } else if ((c & STOP) == 0) {
                 if (tombstones.get() >= purgeThreshold) {
                     purgeTombstones();
                 }
-                if (claimForCaller && mine == null) {
-                    mine = claimNext();
+                if (claimForCaller && mine == null && (mine = claimNext()) != null) {
+                    if (self != null) {
+                        self.current = mine;
+                    }
+                    releasePending();
                 }
                 while (idleCarriers.relaxedPeek() != null) {
                     Task<?> task = claimNext();
@@ -360,6 +383,7 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
                         break;
                     }
                     idleCarriers.relaxedPoll().handOff(task);
+                    releasePending();
                 }
             }
             missed = (int) WIP.getAndAdd(this, -missed) - missed;
@@ -369,13 +393,15 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
         }
     }
 
-    /** Claims the most urgent live task, discarding tombstones on the way; null if none. */
+    /**
+     * Claims the most urgent live task, discarding tombstones on the way; null if none. The
+     * caller releases the task's pending count once the task is held (see {@link #drain}).
+     */
     private Task<?> claimNext() {
         for (int level = 0; level < inboxes.length; level++) {
             Task<?> task;
             while ((task = pollLevel(level)) != null) {
                 if (task.tryClaim()) {
-                    releasePending();
                     return task;
                 }
                 tombstones.decrementAndGet();
@@ -404,7 +430,7 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
         }
     }
 
-    /** Under STOP: cancel and drop every queued task. */
+    /** Under DISCARD: cancel and drop every queued task. */
     private void cancelQueued() {
         for (int level = 0; level < inboxes.length; level++) {
             Task<?> task;
@@ -420,19 +446,18 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
     /** The carrier loop: take the next task directly if possible, else wait for a hand-off. */
     void runCarrier(Carrier carrier) {
         for (;;) {
-            Task<?> task = takeDirect();
+            Task<?> task = takeDirect(carrier);
             if (task == null && (task = awaitHandOff(carrier)) == null) {
                 return; // shut down and nothing pending
             }
-            carrier.current = task;
-            task.runOnCarrier();
+            task.runOnCarrier(); // carrier.current was set by whoever claimed the task
             carrier.current = null;
         }
     }
 
-    private Task<?> takeDirect() {
+    private Task<?> takeDirect(Carrier carrier) {
         if ((int) WIP.getVolatile(this) == 0 && WIP.compareAndSet(this, 0, 1)) {
-            return drain(true);
+            return drain(carrier, true);
         }
         return null;
     }
@@ -450,7 +475,10 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
                 return task;
             }
             if (isQuiescentShutdown()) {
-                return null;
+                // a hand-off is written before its pending count is released: look once more
+                task = carrier.handOff;
+                carrier.handOff = null;
+                return task;
             }
             Thread.interrupted(); // a stray interrupt would make park return at once, forever
             carrier.parked = true;
@@ -584,13 +612,16 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
 
     @Override
     public List<TaskHandle<?>> shutdownNow() {
-        CTL.getAndBitwiseOr(this, SHUTDOWN | STOP);
+        CTL.getAndBitwiseOr(this, SHUTDOWN | STOP); // no more admission, no more dispatch
         List<TaskHandle<?>> cancelledNow = new ArrayList<>();
         index.forEach(task -> {
             if (task.cancel(true)) { // pending or running alike
                 cancelledNow.add(task);
             }
         });
+        // DISCARD only now: set before the scan, a drain would cancel queued tasks that the
+        // scan then misses from its list
+        CTL.getAndBitwiseOr(this, DISCARD);
         signalDrain(); // cancels what raced the scan into the queues
         wakeAllCarriers();
         return cancelledNow;
@@ -679,7 +710,7 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
         if (!WIP.compareAndSet(this, 0, 1)) {
             return null;
         }
-        return drain(true);
+        return drain(null, true);
     }
 
     /** Test seam: runs a claimed task on the calling thread, as a carrier would. */

@@ -149,6 +149,7 @@ public final class Task<T> implements TaskHandle<T> {
             FINISHED_NANOS.setRelease(this, end);
             core.onFinished(this, failed, end - start);
             signalFuture();
+            Thread.interrupted(); // an interrupt the evaluator left must not reach the next task
         } else {
             outcome = null; // cancelled while running: the value is not the task's result
             awaitInterruptDelivered();
