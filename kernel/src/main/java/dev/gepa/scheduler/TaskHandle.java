@@ -37,7 +37,10 @@ public interface TaskHandle<T> {
     /** Returns when the task was accepted. */
     Instant submittedAt();
 
-    /** Returns when the evaluator was invoked; empty if it has not been (and, if cancelled, never will be). */
+    /**
+     * Returns when the evaluator was invoked; empty if it has not been. A final task with no
+     * start time never ran, and never will.
+     */
     Optional<Instant> startedAt();
 
     /** Returns when the task reached its final state; empty while it has not. */

@@ -59,7 +59,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <h3>Dispatch</h3>
  * A drain pass pairs the highest-priority live task with an idle carrier while both exist:
- * claim the task (CAS PENDING to RUNNING), take the carrier off {@code idleCarriers}, hand the
+ * claim the task (CAS PENDING to DISPATCHED), take the carrier off {@code idleCarriers}, hand the
  * task over (unparking the carrier only if it is parked), and only then release the task's
  * pending count: a claimed task is counted pending until a carrier holds it. The
  * invariant after every pass: not (an idle carrier is queued and a published live task is
@@ -72,6 +72,9 @@ import java.util.concurrent.locks.LockSupport;
  *     signal come after the task was published, and that drain finds it. When every carrier is
  *     busy a submit touches neither {@code wip} nor any carrier.</li>
  * </ul>
+ * A drainer loops until it has answered every signal, so while carriers keep finishing and
+ * signalling it may make several passes, and a carrier that claimed its own task in the first
+ * pass starts it after them. Each pass only moves tasks and never blocks.
  * The drain uses {@code relaxedPoll}, which may return null while a producer is between
  * claiming a queue slot and storing its element; that producer signals after it stores
  * (previous rule), so the drain can stop without waiting for it.
@@ -143,7 +146,7 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             CTL = l.findVarHandle(SchedulerCoreAdmission.class, "ctl", long.class);
-            WIP = l.findVarHandle(SchedulerCoreDrain.class, "wip", int.class);
+            WIP = l.findVarHandle(SchedulerCoreDrain.class, "wip", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -287,11 +290,22 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
             return null;
         }
         submitted.increment(); // before the task can finish: see "Statistics"
-        Task<T> task = index.register(spec, this, System.nanoTime());
-        inboxes[level(spec)].offer(task);
+        Task<T> task = null;
+        try {
+            task = index.register(spec, this, System.nanoTime());
+            inboxes[level(spec)].offer(task);
+        } catch (Throwable t) { // out of memory: undo the admission, lose nothing silently
+            if (task == null || task.cancelQueued()) {
+                if (task == null) {
+                    submitted.decrement();
+                }
+                releasePending();
+            }
+            throw t;
+        }
         VarHandle.fullFence(); // pairs with the idle carrier's offer; see "Dispatch"
-        if (!idleCarriers.isEmpty()) {
-            signalDrain();
+        if (!idleCarriers.isEmpty() || (ctlValue() & STOP) != 0) {
+            signalDrain(); // under STOP, so that a discarding drain sees this task
         }
         return task;
     }
@@ -345,7 +359,7 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
     // ------------------------------------------------------------------ drain
 
     private void signalDrain() {
-        if ((int) WIP.getAndAdd(this, 1) == 0) {
+        if ((long) WIP.getAndAdd(this, 1L) == 0L) {
             drain(null, false);
         }
     }
@@ -362,35 +376,51 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
      */
     private Task<?> drain(Carrier self, boolean claimForCaller) {
         Task<?> mine = null;
-        int missed = 1;
-        for (;;) {
-            long c = ctlValue();
-            if ((c & DISCARD) != 0) {
-                cancelQueued();
-            } else if ((c & STOP) == 0) {
-                if (tombstones.get() >= purgeThreshold) {
-                    purgeTombstones();
-                }
-                if (claimForCaller && mine == null && (mine = claimNext()) != null) {
-                    if (self != null) {
-                        self.current = mine;
+        List<Task<?>> discarded = null;
+        long missed = 1;
+        try {
+            for (;;) {
+                long c = ctlValue();
+                if ((c & DISCARD) != 0) {
+                    discarded = discardQueued(discarded);
+                } else if ((c & STOP) == 0) {
+                    if (tombstones.get() >= purgeThreshold) {
+                        purgeTombstones();
                     }
-                    releasePending();
-                }
-                while (idleCarriers.relaxedPeek() != null) {
-                    Task<?> task = claimNext();
-                    if (task == null) {
-                        break;
+                    if (claimForCaller && mine == null && (mine = claimNext()) != null) {
+                        if (self != null) {
+                            self.current = mine;
+                        }
+                        releasePending();
                     }
-                    idleCarriers.relaxedPoll().handOff(task);
-                    releasePending();
+                    while (idleCarriers.relaxedPeek() != null) {
+                        Task<?> task = claimNext();
+                        if (task == null) {
+                            break;
+                        }
+                        idleCarriers.relaxedPoll().handOff(task);
+                        releasePending();
+                    }
+                }
+                missed = (long) WIP.getAndAdd(this, -missed) - missed;
+                if (missed == 0) {
+                    break;
                 }
             }
-            missed = (int) WIP.getAndAdd(this, -missed) - missed;
-            if (missed == 0) {
-                return mine;
+        } catch (Throwable t) {
+            // Only an Error (out of memory, stack overflow) gets here. Give the role up rather
+            // than hold it forever; the next signal starts a new drain.
+            WIP.setVolatile(this, 0L);
+            throw t;
+        }
+        if (discarded != null) {
+            // outside the drain role: completing futures runs user callbacks
+            for (Task<?> task : discarded) {
+                task.signalFuture();
+                releasePending();
             }
         }
+        return mine;
     }
 
     /**
@@ -401,6 +431,12 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
         for (int level = 0; level < inboxes.length; level++) {
             Task<?> task;
             while ((task = pollLevel(level)) != null) {
+                if (task.rawState() == Task.PENDING && (ctlValue() & STOP) != 0) {
+                    // NOTE: shutdownNow began after this pass read ctl; its scan will cancel the
+                    // task, so put it back rather than run it
+                    backlogs[level].addFirst(task);
+                    return null;
+                }
                 if (task.tryClaim()) {
                     return task;
                 }
@@ -430,15 +466,25 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
         }
     }
 
-    /** Under DISCARD: cancel and drop every queued task. */
-    private void cancelQueued() {
+    /**
+     * Under DISCARD: cancel and drop every queued task. The tasks it cancels are returned, so
+     * that their futures are completed and their pending counts released after the drain.
+     */
+    private List<Task<?>> discardQueued(List<Task<?>> discarded) {
         for (int level = 0; level < inboxes.length; level++) {
             Task<?> task;
             while ((task = pollLevel(level)) != null) {
-                task.cancel(false); // a pending task becomes a tombstone...
-                tombstones.decrementAndGet(); // ...which is dropped here
+                if (task.cancelQueued()) {
+                    if (discarded == null) {
+                        discarded = new ArrayList<>();
+                    }
+                    discarded.add(task);
+                } else {
+                    tombstones.decrementAndGet(); // cancelled earlier: a tombstone, dropped here
+                }
             }
         }
+        return discarded;
     }
 
     // ------------------------------------------------------------------ carriers
@@ -456,7 +502,7 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
     }
 
     private Task<?> takeDirect(Carrier carrier) {
-        if ((int) WIP.getVolatile(this) == 0 && WIP.compareAndSet(this, 0, 1)) {
+        if ((long) WIP.getVolatile(this) == 0L && WIP.compareAndSet(this, 0L, 1L)) {
             return drain(carrier, true);
         }
         return null;
@@ -529,19 +575,19 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
         index.retire(task);
     }
 
-    void onCancelledPending(Task<?> task) {
+    /** The bookkeeping of a cancel, pending or running; before the pending count is released. */
+    void onCancelled(Task<?> task) {
         cancelled.increment();
         index.retire(task); // before releasePending: see "Finishing"
+    }
+
+    /** A pending task was cancelled: it is a tombstone in its queue, and its place is free. */
+    void releaseCancelledPending() {
         boolean purge = tombstones.incrementAndGet() >= purgeThreshold;
         releasePending();
         if (purge) {
             signalDrain();
         }
-    }
-
-    void onCancelledRunning(Task<?> task) {
-        cancelled.increment();
-        index.retire(task);
     }
 
     Instant toInstant(long nanoTime) {
@@ -707,7 +753,7 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
      * another thread holds the drain role.
      */
     public Task<?> claimNextForTest() {
-        if (!WIP.compareAndSet(this, 0, 1)) {
+        if (!WIP.compareAndSet(this, 0L, 1L)) {
             return null;
         }
         return drain(null, true);
@@ -722,8 +768,8 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
 /*
  * Padding: the admission word and the drain counter are written by different threads at high
  * rates; each gets cache lines of its own, and neither shares a line with the read-mostly fields
- * of SchedulerCore. Superclass fields are laid out before subclass fields, so the chain keeps
- * the order.
+ * of SchedulerCore. A class's fields are laid out after its superclass's, except that a small
+ * field may fill a gap left there (the 4 bytes after a compressed header): hence two longs.
  */
 abstract class SchedulerCorePad0 {
     long p00, p01, p02, p03, p04, p05, p06, p07;
@@ -740,7 +786,9 @@ abstract class SchedulerCorePad1 extends SchedulerCoreAdmission {
 }
 
 abstract class SchedulerCoreDrain extends SchedulerCorePad1 {
-    volatile int wip;
+    // NOTE: long, not int: since JDK 15 HotSpot may place a subclass's int in the 4-byte gap
+    // after the object header, far from the padding, next to the class pointer.
+    volatile long wip;
 }
 
 abstract class SchedulerCoreFields extends SchedulerCorePad2 { }

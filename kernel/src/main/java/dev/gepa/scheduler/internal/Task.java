@@ -21,36 +21,43 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>The whole life of a task is one int, {@code state}, changed only by CAS:
  * <pre>
- *   PENDING ──tryClaim (drainer)──> RUNNING ──tryFinish (carrier)──> COMPLETED | FAILED
- *      │                              │
- *      │                              └─cancel(true)─> INTERRUPTING ──> CANCELLED
- *      └─cancel──────────────────────────────────────────────────────> CANCELLED
+ *   PENDING ─claim─> DISPATCHED ─start─> EXECUTING ─finish─> COMPLETED | FAILED
+ *      │                 │                  │
+ *      │                 └──cancel(true)────┴──> INTERRUPTING ──> CANCELLED
+ *      └─cancel──────────────────────────────────────────────────> CANCELLED
  * </pre>
- * Every transition out of PENDING or RUNNING is a CAS, so of dispatch, completion and any
- * number of cancels exactly one wins, and only the winner does the bookkeeping of the final
- * state (statistics, retention, the future, the admission count): each accepted task is counted
- * exactly once.
+ * The drainer claims (PENDING to DISPATCHED) and hands the task to a carrier, which starts it
+ * (DISPATCHED to EXECUTING) right before invoking the evaluator and finishes it after. Every
+ * transition out of a non-final state is a CAS, so of dispatch, start, completion and any number
+ * of cancels exactly one wins each race, and only the winner of the final transition does its
+ * bookkeeping (statistics, retention, the future, the admission count): each accepted task is
+ * counted exactly once. Publicly DISPATCHED, EXECUTING and INTERRUPTING all read RUNNING, and a
+ * cancel is visible as CANCELLED only once it is complete.
  *
- * <p>Data written with a transition is ordered around the CAS:
+ * <p>Data written with a transition is ordered around its CAS:
  * <ul>
- * <li>{@code outcome} (the value or the throwable) is written by the carrier, the only writer,
+ * <li>{@code outcome} (the value or the throwable) is written by the carrier, its only writer,
  *     before its CAS to COMPLETED or FAILED, so whoever reads a final state reads the outcome.
  *     A carrier whose CAS loses clears it again.</li>
  * <li>{@code finishedNanos} is written by the winner right after its CAS. A reader that sees a
  *     final state but no time yet waits for that one store ({@link #finishedAt()}).</li>
- * <li>{@code startedNanos} is written by the carrier just before it invokes the evaluator, and
- *     only if the task is still RUNNING then: "started" means "the evaluator was invoked".</li>
+ * <li>{@code startedNanos} is written by the carrier right after its CAS to EXECUTING, so a
+ *     start time means the evaluator was invoked. A canceller that wins against EXECUTING waits
+ *     for that store before it publishes CANCELLED, so a final task with no start time never
+ *     ran and never will.</li>
+ * <li>The future is completed before the pending count is released (a pending cancel) and
+ *     before CANCELLED releases the waiting carrier (a running cancel): both can let the
+ *     scheduler terminate, and termination implies every future is complete.</li>
  * </ul>
  *
- * <p>Interrupting cancel, as in {@code FutureTask}: the canceller CASes RUNNING to
- * INTERRUPTING, interrupts {@code runner} and then publishes CANCELLED. The carrier publishes
- * {@code runner} before it re-reads the state to decide to invoke the evaluator (a Dekker pair
- * with the canceller's CAS then read of {@code runner}), so either the canceller sees the runner
- * and interrupts it, or the carrier sees the cancel and never invokes the evaluator. After the
- * evaluator returns, a carrier whose CAS lost waits while the state is INTERRUPTING, so the
- * interrupt lands before it clears its interrupt status, never on a later task. The canceller
- * also retires the task before it leaves INTERRUPTING, so the carrier cannot take another task
- * while this one is neither retired nor held (the id table's slot bound, {@link TaskIndex}).
+ * <p>Interrupting cancel, as in {@code FutureTask}: the canceller CASes DISPATCHED or EXECUTING
+ * to INTERRUPTING, interrupts {@code runner} if the task was executing, does the bookkeeping
+ * and publishes CANCELLED (in a finally, so the carrier waiting on it is released whatever
+ * happens). The carrier publishes {@code runner} before its CAS to EXECUTING, so a canceller
+ * whose CAS saw EXECUTING sees the runner. A carrier whose CAS to EXECUTING or to a final state
+ * loses waits while the state is INTERRUPTING, so the interrupt lands before it clears its
+ * interrupt status, never on a later task, and the task is retired before the carrier can take
+ * another (the id table's slot bound, {@link TaskIndex}).
  *
  * <p>The {@link CompletableFuture} view is created lazily (most hot-path callers never ask for
  * it). Creator: CAS the field, then read the state and complete the future if final. Finisher:
@@ -60,11 +67,12 @@ import java.util.concurrent.CompletableFuture;
 public final class Task<T> implements TaskHandle<T> {
 
     static final int PENDING = 0;
-    static final int RUNNING = 1;
-    static final int INTERRUPTING = 2;
-    static final int COMPLETED = 3;
-    static final int FAILED = 4;
-    static final int CANCELLED = 5;
+    static final int DISPATCHED = 1;
+    static final int EXECUTING = 2;
+    static final int INTERRUPTING = 3;
+    static final int COMPLETED = 4; // this and above are final
+    static final int FAILED = 5;
+    static final int CANCELLED = 6;
 
     // The data-less results are shared: result() is a hot read and allocates only for final values.
     static final TaskResult<?> NOT_FOUND = new TaskResult.NotFound<>();
@@ -101,6 +109,8 @@ public final class Task<T> implements TaskHandle<T> {
     private volatile long startedNanos;
     private long finishedNanos; // accessed through FINISHED_NANOS, release / acquire
     private volatile TaskFuture<T> future;
+    /** This task's position in the retention ring; written before the ring CAS publishes it. */
+    long retiredAt;
 
     Task(long id, int slot, TaskSpec<T> spec, SchedulerCore core, long submittedNanos) {
         this.id = id;
@@ -112,9 +122,9 @@ public final class Task<T> implements TaskHandle<T> {
 
     // ---------------------------------------------------------------- transitions
 
-    /** PENDING to RUNNING; called by the drainer only. */
+    /** PENDING to DISPATCHED; called by the drainer only. */
     boolean tryClaim() {
-        return state == PENDING && STATE.compareAndSet(this, PENDING, RUNNING);
+        return state == PENDING && STATE.compareAndSet(this, PENDING, DISPATCHED);
     }
 
     int rawState() {
@@ -122,17 +132,18 @@ public final class Task<T> implements TaskHandle<T> {
     }
 
     /**
-     * Runs the evaluator on the calling carrier, if the task is still RUNNING, and finishes it.
-     * Returns with the calling thread's interrupt status cleared.
+     * Runs the evaluator on the calling carrier, unless the task was cancelled first, and
+     * finishes it. Returns with the calling thread's interrupt status cleared.
      */
     void runOnCarrier() {
-        runner = Thread.currentThread();
-        if (state != RUNNING) { // cancelled between dispatch and start: never invoke
+        runner = Thread.currentThread(); // before the CAS: see the notes
+        if (!STATE.compareAndSet(this, DISPATCHED, EXECUTING)) { // cancelled before it started
             awaitInterruptDelivered();
+            runner = null;
             return;
         }
         long start = System.nanoTime();
-        startedNanos = start;
+        startedNanos = nonZero(start);
         core.recordStart(start - submittedNanos);
         Object result;
         boolean failed;
@@ -144,9 +155,9 @@ public final class Task<T> implements TaskHandle<T> {
             failed = true;
         }
         outcome = result;
-        if (STATE.compareAndSet(this, RUNNING, failed ? FAILED : COMPLETED)) {
+        if (STATE.compareAndSet(this, EXECUTING, failed ? FAILED : COMPLETED)) {
             long end = System.nanoTime();
-            FINISHED_NANOS.setRelease(this, end);
+            FINISHED_NANOS.setRelease(this, nonZero(end));
             core.onFinished(this, failed, end - start);
             signalFuture();
             Thread.interrupted(); // an interrupt the evaluator left must not reach the next task
@@ -158,8 +169,13 @@ public final class Task<T> implements TaskHandle<T> {
     }
 
     private void awaitInterruptDelivered() {
-        while (state == INTERRUPTING) {
-            Thread.onSpinWait(); // the canceller is between its CAS and its interrupt
+        for (int spins = 0; state == INTERRUPTING; spins++) {
+            // the canceller is between its CAS and publishing CANCELLED
+            if (spins < 128) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
         }
         Thread.interrupted(); // an interrupt meant for this task must not reach the next one
     }
@@ -171,20 +187,26 @@ public final class Task<T> implements TaskHandle<T> {
             if (s == PENDING) {
                 if (STATE.compareAndSet(this, PENDING, CANCELLED)) {
                     stampFinished();
-                    core.onCancelledPending(this);
+                    core.onCancelled(this);
                     signalFuture();
+                    core.releaseCancelledPending(); // last: it may let the scheduler terminate
                     return true;
                 }
-            } else if (s == RUNNING && mayInterruptIfRunning) {
-                if (STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
-                    Thread t = runner;
-                    if (t != null) {
-                        t.interrupt();
+            } else if ((s == DISPATCHED || s == EXECUTING) && mayInterruptIfRunning) {
+                if (STATE.compareAndSet(this, s, INTERRUPTING)) {
+                    try {
+                        if (s == EXECUTING) {
+                            runner.interrupt(); // published before the carrier's CAS
+                            while (startedNanos == 0L) {
+                                Thread.onSpinWait(); // the carrier's very next store
+                            }
+                        }
+                        stampFinished();
+                        core.onCancelled(this); // retire while the carrier still waits on us
+                        signalFuture(); // INTERRUPTING completes the future as cancelled
+                    } finally {
+                        state = CANCELLED; // releases the carrier, whatever happened above
                     }
-                    stampFinished();
-                    core.onCancelledRunning(this); // retire while the carrier still waits on us
-                    state = CANCELLED;
-                    signalFuture();
                     return true;
                 }
             } else {
@@ -193,8 +215,27 @@ public final class Task<T> implements TaskHandle<T> {
         }
     }
 
+    /**
+     * PENDING to CANCELLED for a drainer discarding queued tasks: the bookkeeping but not the
+     * future (which may run user callbacks) and not the pending count; the drainer does both
+     * after it has left the drain role.
+     */
+    boolean cancelQueued() {
+        if (STATE.compareAndSet(this, PENDING, CANCELLED)) {
+            stampFinished();
+            core.onCancelled(this);
+            return true;
+        }
+        return false;
+    }
+
     private void stampFinished() {
-        FINISHED_NANOS.setRelease(this, System.nanoTime());
+        FINISHED_NANOS.setRelease(this, nonZero(System.nanoTime()));
+    }
+
+    /** Zero means "not yet" in the time fields; nanoTime may return it, once in a long while. */
+    private static long nonZero(long nanoTime) {
+        return nanoTime == 0L ? 1L : nanoTime;
     }
 
     // ---------------------------------------------------------------- the handle
@@ -227,10 +268,10 @@ public final class Task<T> implements TaskHandle<T> {
     static TaskState publicState(int s) {
         switch (s) {
             case PENDING: return TaskState.PENDING;
-            case RUNNING: return TaskState.RUNNING;
             case COMPLETED: return TaskState.COMPLETED;
             case FAILED: return TaskState.FAILED;
-            default: return TaskState.CANCELLED; // INTERRUPTING: the cancel has already won
+            case CANCELLED: return TaskState.CANCELLED;
+            default: return TaskState.RUNNING; // dispatched, executing, or being cancelled
         }
     }
 
@@ -240,10 +281,10 @@ public final class Task<T> implements TaskHandle<T> {
         int s = state; // acquire: orders the read of outcome after it
         switch (s) {
             case PENDING: return (TaskResult<T>) PENDING_RESULT;
-            case RUNNING: return (TaskResult<T>) RUNNING_RESULT;
             case COMPLETED: return new TaskResult.Completed<>((T) outcome);
             case FAILED: return new TaskResult.Failed<>((Throwable) outcome);
-            default: return (TaskResult<T>) CANCELLED_RESULT;
+            case CANCELLED: return (TaskResult<T>) CANCELLED_RESULT;
+            default: return (TaskResult<T>) RUNNING_RESULT;
         }
     }
 
@@ -260,7 +301,7 @@ public final class Task<T> implements TaskHandle<T> {
 
     @Override
     public Optional<Instant> finishedAt() {
-        if (state <= RUNNING) { // INTERRUPTING already reads as CANCELLED
+        if (state < COMPLETED) {
             return Optional.empty();
         }
         long t;
@@ -278,7 +319,7 @@ public final class Task<T> implements TaskHandle<T> {
             f = (TaskFuture<T>) FUTURE.compareAndExchange(this, null, created);
             if (f == null) {
                 f = created;
-                if (state >= COMPLETED) {
+                if (state >= INTERRUPTING) { // a cancel that has won completes it as cancelled
                     complete(f);
                 }
             }
@@ -286,7 +327,7 @@ public final class Task<T> implements TaskHandle<T> {
         return f;
     }
 
-    private void signalFuture() {
+    void signalFuture() {
         TaskFuture<T> f = future;
         if (f != null) {
             complete(f);
