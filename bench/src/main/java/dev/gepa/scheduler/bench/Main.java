@@ -6,6 +6,8 @@ import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
@@ -30,14 +32,14 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  * <li>No arguments: the headline comparison ({@link ThroughputBenchmark} for every executor
- *     and producer count, and {@link OverheadBenchmark} for the kernel and the ideal at 10 and
- *     100 µs), with short iterations so that it ends within about three minutes on two cores.
+ *     and producer count, and {@link PairedOverheadBenchmark} at 10 and 100 µs), with short
+ *     iterations so that it ends within about three minutes on two cores.
  *     JMH's progress is shown as it goes; the run ends with a plain table of each benchmark,
  *     the kernel's figure, each baseline's figure and the ratios. The JMH JSON goes to the file
  *     named by {@code -Dbench.json} (default {@code bench-headline.json}).</li>
- * <li>{@code --smoke [regex...]}: every benchmark (or those matching) once, with a single
- *     100 ms iteration and no warm-up, failing on the first error: proves they all run; measures
- *     nothing.</li>
+ * <li>{@code --smoke [JMH options]}: every benchmark (or those the given regexes match, with
+ *     any other JMH option such as {@code -p}) once: one fork, no warm-up, a single 100 ms
+ *     iteration, failing on the first error. Proves they all run; measures nothing.</li>
  * <li>{@code --calibrate}: prints the {@link Cpu} tokens per microsecond of this machine, for
  *     {@code -Dbench.tokensPerMicro=} on a full run.</li>
  * <li>Anything else: JMH's own command line ({@code -l}, {@code -h}, regexes, {@code -f},
@@ -71,13 +73,12 @@ public final class Main {
         double tokens = Cpu.tokensPerMicro();
         PrintStream out = System.out;
         out.println("# Headline run: end-to-end throughput (5 executors x 1, 2 producers) and overhead"
-                + " (kernel vs ideal at 10 and 100 us): 14 forks, about 2.5 minutes on 2 cores.");
+                + " (kernel vs ideal, paired, at 10 and 100 us): 12 forks, about 2 minutes on 2 cores.");
         out.println("# CPU calibration: " + Cpu.format(tokens) + " consumeCPU tokens per microsecond,"
                 + " passed to every fork.");
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(PKG + "ThroughputBenchmark\\.batch")
-                .include(PKG + "OverheadBenchmark\\.batch")
-                .param("runner", Pool.KERNEL, OverheadBenchmark.IDEAL)
+                .include(PKG + "PairedOverheadBenchmark\\.kernelThenIdeal")
                 .param("workMicros", "10", "100")
                 .forks(1)
                 .warmupIterations(2)
@@ -104,20 +105,25 @@ public final class Main {
         return 0;
     }
 
-    private static int smoke(String[] regexes) {
+    private static int smoke(String[] jmhArgs) {
         long t0 = System.nanoTime();
+        CommandLineOptions given;
+        try {
+            given = new CommandLineOptions(jmhArgs);
+        } catch (CommandLineOptionException e) {
+            System.err.println("# Smoke: bad JMH options: " + e.getMessage());
+            return 2;
+        }
         ChainedOptionsBuilder options = new OptionsBuilder()
+                .parent(given)
                 .forks(1)
                 .warmupIterations(0)
                 .measurementIterations(1)
                 .measurementTime(TimeValue.milliseconds(100))
                 .jvmArgsAppend(forkArgs(Cpu.tokensPerMicro()))
                 .shouldFailOnError(true);
-        if (regexes.length == 0) {
+        if (given.getIncludes().isEmpty()) {
             options.include(PKG);
-        }
-        for (String r : regexes) {
-            options.include(r);
         }
         try {
             Collection<RunResult> results = new Runner(options.build()).run();
@@ -182,6 +188,37 @@ public final class Main {
         for (Map.Entry<String, Map<String, Map<String, Result<?>>>> b : byBench.entrySet()) {
             printBenchmark(b.getKey(), b.getValue(), out);
         }
+        printPaired(results, out);
+    }
+
+    /** The paired overhead runs: each runner's tasks per second and the kernel's overhead. */
+    @SuppressWarnings("rawtypes") // JMH declares getSecondaryResults() with a raw Result
+    private static void printPaired(Collection<RunResult> results, PrintStream out) {
+        List<List<String>> table = new ArrayList<>();
+        table.add(List.of("params", "kernel", "ideal", "x ideal", "overhead"));
+        for (RunResult r : results) {
+            Map<String, Result> aux = r.getSecondaryResults();
+            Result<?> kernel = aux.get("kernelNanos");
+            Result<?> ideal = aux.get("idealNanos");
+            Result<?> batches = aux.get("batches");
+            if (kernel == null || ideal == null || batches == null) {
+                continue;
+            }
+            double tasks = batches.getScore() * PairedOverheadBenchmark.TASKS * 1e9;
+            double k = tasks / kernel.getScore();
+            double i = tasks / ideal.getScore();
+            StringBuilder params = new StringBuilder();
+            for (String key : r.getParams().getParamsKeys()) {
+                params.append(params.length() == 0 ? "" : " ").append(key).append('=').append(r.getParams().getParam(key));
+            }
+            table.add(List.of(params.toString(), scaled(k), scaled(i), String.format(Locale.ROOT, "%.3fx", k / i),
+                    String.format(Locale.ROOT, "%.1f%%", 100.0 * (1.0 - k / i))));
+        }
+        if (table.size() > 1) {
+            out.println("PairedOverheadBenchmark.kernelThenIdeal  [tasks/s, batches alternating in one fork;"
+                    + " overhead = 1 - kernel / ideal]");
+            printRows(table, out);
+        }
     }
 
     private static void printBenchmark(String bench, Map<String, Map<String, Result<?>>> rows, PrintStream out) {
@@ -235,7 +272,11 @@ public final class Main {
                 table.add(cells);
             }
         }
-        int[] widths = new int[header.size()];
+        printRows(table, out);
+    }
+
+    private static void printRows(List<List<String>> table, PrintStream out) {
+        int[] widths = new int[table.get(0).size()];
         for (List<String> r : table) {
             for (int i = 0; i < r.size(); i++) {
                 widths[i] = Math.max(widths[i], r.get(i).length());

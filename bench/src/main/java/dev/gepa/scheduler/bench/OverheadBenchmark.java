@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
  * about {@code workMicros} of CPU ({@link org.openjdk.jmh.infra.Blackhole#consumeCPU(long)},
  * calibrated by {@link Cpu}), and the score is tasks per second.
  *
- * <p>The {@code ideal} runner is the same work on {@code workers} plain threads, each running
- * its fixed share in a loop: no queue, no hand-off, no bookkeeping. So for the kernel,
+ * <p>The {@code ideal} runner is the same work on {@code workers} plain threads that claim jobs
+ * from a shared index ({@link IdealRunner}): no queue, no hand-off, no bookkeeping. So for the kernel,
  * {@code overhead = 1 - kernel / ideal}: the share of the workers' time the scheduler takes.
  * The baselines run the same work for comparison. Every runner is waited for the same way
  * ({@link Counters}), so the fixed per-batch cost of starting and waiting is the same for all
@@ -59,19 +59,13 @@ public class OverheadBenchmark {
 
     private Pool pool;
     private Pool.Submitter submitter;
-    private Counters idealCounters;
-    private Crew ideal;
+    private IdealRunner ideal;
 
     @Setup(Level.Trial)
     public void setUp() {
         Job job = Job.burn(Cpu.tokensFor(workMicros));
         if (IDEAL.equals(runner)) {
-            idealCounters = new Counters();
-            ideal = new Crew("ideal", workers, k -> {
-                for (int i = k; i < TASKS; i += workers) {
-                    job.run();
-                }
-            }, idealCounters);
+            ideal = new IdealRunner(workers, TASKS, workMicros, job);
         } else {
             pool = Pool.create(runner, workers, TASKS);
             submitter = pool.submitter(job);
@@ -92,9 +86,7 @@ public class OverheadBenchmark {
     @OperationsPerInvocation(TASKS)
     public void batch() {
         if (ideal != null) {
-            long target = idealCounters.sum() + TASKS;
-            ideal.startRound();
-            idealCounters.await(target, ideal, IDEAL);
+            ideal.runBatch();
             return;
         }
         long target = pool.completed() + TASKS;

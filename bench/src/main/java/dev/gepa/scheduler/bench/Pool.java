@@ -125,7 +125,7 @@ abstract class Pool implements AutoCloseable {
 
         @Override
         Submitter submitter(Job job) {
-            @SuppressWarnings("unchecked")
+            @SuppressWarnings({"unchecked", "rawtypes"})
             TaskSpec<Void>[] specs = new TaskSpec[LEVELS];
             for (int p = 0; p < LEVELS; p++) {
                 specs[p] = TaskSpec.of(job.name(), Priority.values()[p], job);
