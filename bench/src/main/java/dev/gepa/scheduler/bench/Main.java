@@ -66,12 +66,12 @@ public final class Main {
         double tokens = Cpu.tokensPerMicro();
         PrintStream out = System.out;
         out.println("# Headline run: end-to-end throughput (5 executors x 1, 2 producers) and overhead"
-                + " (kernel vs ideal, paired, at 10 and 100 us): 12 forks, about 2 minutes on 2 cores.");
+                + " (kernel vs ideal, paired, at 10 and 100 us): 12 forks, 1 to 2 minutes on 2 cores.");
         out.println("# CPU calibration: " + Cpu.format(tokens) + " consumeCPU tokens per microsecond,"
                 + " passed to every fork.");
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(PKG + "ThroughputBenchmark\\.batch")
-                .include(PKG + "PairedOverheadBenchmark\\.kernelThenIdeal")
+                .include(PKG + "PairedOverheadBenchmark\\.kernelAndIdeal")
                 .param("workMicros", "10", "100")
                 .forks(1)
                 .warmupIterations(2)

@@ -165,14 +165,24 @@ public final class Report {
         for (Row r : rows) {
             byBench.computeIfAbsent(r.benchmark, b -> new ArrayList<>()).add(r);
         }
+        List<List<String>> single = new ArrayList<>();
+        single.add(List.of("benchmark", "params", "score", "unit"));
         for (Map.Entry<String, List<Row>> b : byBench.entrySet()) {
             List<Row> runs = b.getValue();
             if (runs.get(0).subjectKey() != null) {
                 printComparison(b.getKey(), runs, out);
+            } else if (runs.get(0).secondary.get("kernelNanos") == null) {
+                for (Row r : runs) {
+                    single.add(List.of(r.benchmark, r.paramsExcept(""), figure(r), r.unit));
+                }
             }
             if (runs.get(0).mode.equals("sample")) {
                 printPercentiles(b.getKey(), runs, out);
             }
+        }
+        if (single.size() > 1) {
+            out.println("Kernel only  [no baseline has the operation]");
+            printRows(single, out);
         }
         printPaired(rows, out);
         printAllocation(rows, out);
@@ -264,23 +274,27 @@ public final class Report {
     /** The paired overhead runs: each runner's tasks per second and the kernel's overhead. */
     private static void printPaired(List<Row> rows, PrintStream out) {
         List<List<String>> table = new ArrayList<>();
-        table.add(List.of("params", "kernel", "ideal", "x ideal", "overhead"));
+        table.add(List.of("params", "kernel", "ideal", "x ideal", "overhead", "cpu overhead"));
         for (Row r : rows) {
             Double kernel = r.secondary.get("kernelNanos");
             Double ideal = r.secondary.get("idealNanos");
-            Double batches = r.secondary.get("batches");
-            if (kernel == null || ideal == null || batches == null) {
+            Double tasks = r.secondary.get("tasks");
+            if (kernel == null || ideal == null || tasks == null) {
                 continue;
             }
-            double tasks = batches * PairedOverheadBenchmark.TASKS * 1e9;
-            double k = tasks / kernel;
-            double i = tasks / ideal;
+            double k = tasks * 1e9 / kernel;
+            double i = tasks * 1e9 / ideal;
+            Double kernelCpu = r.secondary.get("kernelCpuNanos");
+            Double idealCpu = r.secondary.get("idealCpuNanos");
+            String cpu = kernelCpu == null || idealCpu == null ? "-"
+                    : String.format(Locale.ROOT, "%.1f%%", 100.0 * (1.0 - idealCpu / kernelCpu));
             table.add(List.of(r.paramsExcept(""), scaled(k), scaled(i), String.format(Locale.ROOT, "%.3fx", k / i),
-                    String.format(Locale.ROOT, "%.1f%%", 100.0 * (1.0 - k / i))));
+                    String.format(Locale.ROOT, "%.1f%%", 100.0 * (1.0 - k / i)), cpu));
         }
         if (table.size() > 1) {
-            out.println("PairedOverheadBenchmark.kernelThenIdeal  [tasks/s, kernel and ideal batches"
-                    + " alternating in one fork; overhead = 1 - kernel / ideal]");
+            out.println("PairedOverheadBenchmark.kernelAndIdeal  [tasks/s, kernel and ideal batches"
+                    + " alternating in one fork; overhead = 1 - kernel / ideal (wall time);"
+                    + " cpu overhead = 1 - ideal CPU / kernel CPU]");
             printRows(table, out);
         }
     }
