@@ -1,5 +1,7 @@
 package dev.gepa.scheduler.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -15,8 +17,41 @@ final class Carrier implements Runnable {
     volatile Task<?> handOff;
     /** True while this carrier is parked or about to park: a hand-off must unpark it. */
     volatile boolean parked;
-    /** The task this carrier holds now, or null when idle; read by status and shutdownNow. */
+    /** The task this carrier holds now, or null when idle; read by status. */
     volatile Task<?> current;
+
+    /*
+     * Statistics of the tasks this carrier ran. Single writer (this carrier), so an increment is
+     * a plain read and a release store, with no atomic instruction and no shared cache line;
+     * status() reads them with acquire and sums them over the carriers.
+     */
+    private long started;
+    private long waitNanos;
+    private long completed;
+    private long failed;
+    private long runNanos;
+
+    private static final VarHandle STARTED;
+    private static final VarHandle WAIT_NANOS;
+    private static final VarHandle COMPLETED;
+    private static final VarHandle FAILED;
+    private static final VarHandle RUN_NANOS;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STARTED = l.findVarHandle(Carrier.class, "started", long.class);
+            WAIT_NANOS = l.findVarHandle(Carrier.class, "waitNanos", long.class);
+            COMPLETED = l.findVarHandle(Carrier.class, "completed", long.class);
+            FAILED = l.findVarHandle(Carrier.class, "failed", long.class);
+            RUN_NANOS = l.findVarHandle(Carrier.class, "runNanos", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    // padding: the counters above are written at every task; keep the next object's fields away
+    long p0, p1, p2, p3, p4, p5, p6, p7;
 
     Carrier(SchedulerCore core, int index) {
         this.core = core;
@@ -30,6 +65,40 @@ final class Carrier implements Runnable {
         } finally {
             core.onCarrierExit(this);
         }
+    }
+
+    void recordStart(long queueWaitNanos) {
+        STARTED.setRelease(this, started + 1);
+        WAIT_NANOS.setRelease(this, waitNanos + queueWaitNanos);
+    }
+
+    void recordFinish(boolean failedRun, long ranNanos) {
+        if (failedRun) {
+            FAILED.setRelease(this, failed + 1);
+        } else {
+            COMPLETED.setRelease(this, completed + 1);
+        }
+        RUN_NANOS.setRelease(this, runNanos + ranNanos);
+    }
+
+    long started() {
+        return (long) STARTED.getAcquire(this);
+    }
+
+    long waitNanos() {
+        return (long) WAIT_NANOS.getAcquire(this);
+    }
+
+    long completed() {
+        return (long) COMPLETED.getAcquire(this);
+    }
+
+    long failed() {
+        return (long) FAILED.getAcquire(this);
+    }
+
+    long runNanos() {
+        return (long) RUN_NANOS.getAcquire(this);
     }
 
     /** Gives this idle carrier a task; called by the drainer only. */

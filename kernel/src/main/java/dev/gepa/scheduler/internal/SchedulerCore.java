@@ -121,10 +121,14 @@ import java.util.concurrent.locks.LockSupport;
  * is in the returned list, since no carrier can take a pending one ahead of the scan.
  *
  * <h3>Statistics</h3>
- * Counters are {@link LongAdder}s, written once per event by the event's winner. {@code status()}
+ * Counters are written once per event by the event's winner: what carriers count (started,
+ * completed, failed, run and wait time) in single-writer fields of each carrier, released with
+ * a plain store; the rest (submitted, cancelled, rejected) in {@link LongAdder}s. {@code status()}
  * reads the final-state counters before {@code submitted}; since a task is counted submitted
- * before it can finish and the counters only grow, the snapshot never shows more finished than
- * submitted.
+ * before it can finish, the counters only grow, and each carrier counter is read with acquire,
+ * the snapshot never shows more finished than submitted. Clock reads: one at submit, and on the
+ * carrier one at the end of each task, which also serves as the start of the next task when the
+ * carrier takes it straight away (so run time includes that one claim, some tens of ns).
  */
 public final class SchedulerCore extends SchedulerCoreFields implements Scheduler {
 
@@ -132,6 +136,9 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
     private static final long SHUTDOWN = 1L << 40;
     private static final long STOP = 1L << 41;
     private static final long DISCARD = 1L << 42;
+
+    /** How many times an out-of-work carrier looks again before it announces itself idle. */
+    private static final int IDLE_SPINS = 256;
 
     private static final int ADMITTED = 0;
     private static final int FULL = 1;
@@ -491,14 +498,52 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
 
     /** The carrier loop: take the next task directly if possible, else wait for a hand-off. */
     void runCarrier(Carrier carrier) {
+        long clock = 0L; // the end of the previous task, while it is still "now"
         for (;;) {
             Task<?> task = takeDirect(carrier);
-            if (task == null && (task = awaitHandOff(carrier)) == null) {
-                return; // shut down and nothing pending
+            if (task == null) {
+                clock = 0L;
+                task = spinForWork(carrier);
+                if (task == null && (task = awaitHandOff(carrier)) == null) {
+                    return; // shut down and nothing pending
+                }
             }
-            task.runOnCarrier(); // carrier.current was set by whoever claimed the task
+            clock = task.runOnCarrier(carrier, clock); // current was set by the task's claimer
             carrier.current = null;
         }
+    }
+
+    /**
+     * Before announcing itself idle, a carrier that found no work looks for it a little longer
+     * on its own: a producer that is slower than the carriers then costs no wake-up per task, and
+     * submits touch no carrier (an unannounced carrier is not in {@code idleCarriers}). The spin
+     * is bounded and yields, so an idle carrier still parks within microseconds.
+     */
+    private Task<?> spinForWork(Carrier carrier) {
+        for (int i = 0; i < IDLE_SPINS; i++) {
+            if (hasQueuedWork()) {
+                Task<?> task = takeDirect(carrier);
+                if (task != null) {
+                    return task;
+                }
+            }
+            if (i < IDLE_SPINS / 2) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+        return null;
+    }
+
+    /** Whether any inbox looks non-empty; a hint, read without the drain role. */
+    private boolean hasQueuedWork() {
+        for (MessagePassingQueue<Task<?>> inbox : inboxes) {
+            if (!inbox.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Task<?> takeDirect(Carrier carrier) {
@@ -564,14 +609,22 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
 
     // ------------------------------------------------------------------ task callbacks
 
-    void recordStart(long queueWaitNanos) {
-        started.increment();
-        waitNanos.add(queueWaitNanos);
+    void recordStart(Carrier carrier, long queueWaitNanos) {
+        if (carrier != null) {
+            carrier.recordStart(queueWaitNanos);
+        } else { // a test running a task on its own thread
+            started.increment();
+            waitNanos.add(queueWaitNanos);
+        }
     }
 
-    void onFinished(Task<?> task, boolean failedRun, long ranNanos) {
-        (failedRun ? failed : completed).increment();
-        runNanos.add(ranNanos);
+    void onFinished(Carrier carrier, Task<?> task, boolean failedRun, long ranNanos) {
+        if (carrier != null) {
+            carrier.recordFinish(failedRun, ranNanos);
+        } else {
+            (failedRun ? failed : completed).increment();
+            runNanos.add(ranNanos);
+        }
         index.retire(task);
     }
 
@@ -624,18 +677,25 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
         // final-state counters first, submitted last: see "Statistics"
         long nCompleted = completed.sum();
         long nFailed = failed.sum();
-        long nCancelled = cancelled.sum();
-        long nRejected = rejected.sum();
         long nStarted = started.sum();
         long totalWait = waitNanos.sum();
         long totalRun = runNanos.sum();
-        long nSubmitted = submitted.sum();
         int running = 0;
         for (Carrier c : carriers) {
-            if (c != null && c.current != null) {
-                running++;
+            if (c != null) {
+                nCompleted += c.completed();
+                nFailed += c.failed();
+                nStarted += c.started();
+                totalWait += c.waitNanos();
+                totalRun += c.runNanos();
+                if (c.current != null) {
+                    running++;
+                }
             }
         }
+        long nCancelled = cancelled.sum();
+        long nRejected = rejected.sum();
+        long nSubmitted = submitted.sum();
         int pending = (int) (ctlValue() & PENDING_MASK);
         int max = carriers.length;
         double capacity = (double) running / max;
@@ -761,7 +821,7 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
 
     /** Test seam: runs a claimed task on the calling thread, as a carrier would. */
     public static void runClaimedForTest(Task<?> task) {
-        task.runOnCarrier();
+        task.runOnCarrier(null, 0L);
     }
 }
 

@@ -83,6 +83,7 @@ public final class Task<T> implements TaskHandle<T> {
     private static final VarHandle STATE;
     private static final VarHandle FUTURE;
     private static final VarHandle FINISHED_NANOS;
+    private static final VarHandle STARTED_NANOS;
 
     static {
         try {
@@ -90,6 +91,7 @@ public final class Task<T> implements TaskHandle<T> {
             STATE = l.findVarHandle(Task.class, "state", int.class);
             FUTURE = l.findVarHandle(Task.class, "future", TaskFuture.class);
             FINISHED_NANOS = l.findVarHandle(Task.class, "finishedNanos", long.class);
+            STARTED_NANOS = l.findVarHandle(Task.class, "startedNanos", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -102,11 +104,14 @@ public final class Task<T> implements TaskHandle<T> {
     final long submittedNanos;
 
     private volatile int state; // PENDING
-    /** The carrier thread that runs the evaluator; published before the evaluator starts. */
-    private volatile Thread runner;
+    /**
+     * The carrier thread that runs the evaluator: written before the CAS to EXECUTING, read by
+     * a canceller only after its CAS saw EXECUTING, so the CAS orders it (no volatile needed).
+     */
+    private Thread runner;
     /** The evaluator's value or throwable; see the class notes for its ordering. */
     private Object outcome;
-    private volatile long startedNanos;
+    private volatile long startedNanos; // written with release: one per task, on the hot path
     private long finishedNanos; // accessed through FINISHED_NANOS, release / acquire
     private volatile TaskFuture<T> future;
     /** This task's position in the retention ring; written before the ring CAS publishes it. */
@@ -134,17 +139,23 @@ public final class Task<T> implements TaskHandle<T> {
     /**
      * Runs the evaluator on the calling carrier, unless the task was cancelled first, and
      * finishes it. Returns with the calling thread's interrupt status cleared.
+     *
+     * @param carrier the calling carrier, for its statistics; null when a test runs the task
+     * @param now     the current {@code System.nanoTime()} if the caller has just read it (the
+     *                end of the carrier's previous task, when it took this one straight after),
+     *                else 0
+     * @return the time the task ended, for the caller to reuse as the next one's start
      */
-    void runOnCarrier() {
+    long runOnCarrier(Carrier carrier, long now) {
         runner = Thread.currentThread(); // before the CAS: see the notes
         if (!STATE.compareAndSet(this, DISPATCHED, EXECUTING)) { // cancelled before it started
             awaitInterruptDelivered();
             runner = null;
-            return;
+            return now;
         }
-        long start = System.nanoTime();
-        startedNanos = nonZero(start);
-        core.recordStart(start - submittedNanos);
+        long start = now != 0L ? now : System.nanoTime();
+        STARTED_NANOS.setRelease(this, nonZero(start));
+        core.recordStart(carrier, start - submittedNanos);
         Object result;
         boolean failed;
         try {
@@ -155,17 +166,19 @@ public final class Task<T> implements TaskHandle<T> {
             failed = true;
         }
         outcome = result;
+        long end = System.nanoTime();
         if (STATE.compareAndSet(this, EXECUTING, failed ? FAILED : COMPLETED)) {
-            long end = System.nanoTime();
             FINISHED_NANOS.setRelease(this, nonZero(end));
-            core.onFinished(this, failed, end - start);
+            core.onFinished(carrier, this, failed, end - start);
             signalFuture();
             Thread.interrupted(); // an interrupt the evaluator left must not reach the next task
         } else {
             outcome = null; // cancelled while running: the value is not the task's result
             awaitInterruptDelivered();
+            end = 0L; // we waited: the time is stale
         }
         runner = null;
+        return end;
     }
 
     private void awaitInterruptDelivered() {
