@@ -8,6 +8,7 @@ import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.ZLL_Result;
 import org.openjdk.jcstress.infra.results.ZZL_Result;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
@@ -97,6 +98,54 @@ public final class InterruptVsCompletion {
 
         @Arbiter
         public void arbiter(ZZL_Result r) {
+            r.r3 = Kernel.audit(core, task, probe, true);
+        }
+    }
+
+    @JCStressTest
+    @Description("Task notes: startedNanos is written just before the evaluator is invoked and only if "
+            + "the task is still RUNNING then ('started' means 'the evaluator was invoked'); TaskHandle "
+            + "javadoc: startedAt is empty if the evaluator has not been invoked 'and, if cancelled, "
+            + "never will be'. cancel(true) vs the carrier starting a claimed task; the canceller reads "
+            + "startedAt right after its cancel succeeds. r2 = what the canceller saw (lost, started, "
+            + "unstarted).")
+    @Outcome(id = "false, lost, COMPLETED invoked ok", expect = ACCEPTABLE,
+            desc = "Completion won.")
+    @Outcome(id = "false, unstarted, CANCELLED not-invoked ok", expect = ACCEPTABLE,
+            desc = "Cancelled before the start; the evaluator was never invoked.")
+    @Outcome(id = "false, started, CANCELLED invoked ok", expect = ACCEPTABLE,
+            desc = "Cancelled after the start; the evaluator's value was discarded.")
+    @Outcome(id = "false, started, CANCELLED invoked-interrupted ok", expect = ACCEPTABLE,
+            desc = "Cancelled after the start; the evaluator saw the interrupt.")
+    @Outcome(id = "false, unstarted, CANCELLED invoked.*", expect = FORBIDDEN,
+            desc = "The canceller saw CANCELLED with startedAt empty, yet the evaluator was invoked "
+                    + "afterwards: the carrier passed its RUNNING check before the cancel and "
+                    + "started the evaluator after it.")
+    @Outcome(expect = FORBIDDEN, desc = "Any other end.")
+    @State
+    public static class StartedAt {
+        final SchedulerCore core = Kernel.seam(1, 4, 4);
+        final Kernel.Probe probe = new Kernel.Probe(false);
+        final Task<Object> task = Kernel.submit(core, probe);
+        final Task<?> claimed = Kernel.claim(core);
+
+        @Actor
+        public void carrier(ZLL_Result r) {
+            SchedulerCore.runClaimedForTest(claimed);
+            r.r1 = Thread.interrupted();
+        }
+
+        @Actor
+        public void canceller(ZLL_Result r) {
+            if (task.cancel(true)) {
+                r.r2 = task.startedAt().isPresent() ? "started" : "unstarted";
+            } else {
+                r.r2 = "lost";
+            }
+        }
+
+        @Arbiter
+        public void arbiter(ZLL_Result r) {
             r.r3 = Kernel.audit(core, task, probe, true);
         }
     }
