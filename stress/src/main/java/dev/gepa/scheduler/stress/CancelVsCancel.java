@@ -1,0 +1,86 @@
+package dev.gepa.scheduler.stress;
+
+import dev.gepa.scheduler.internal.SchedulerCore;
+import dev.gepa.scheduler.internal.Task;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.ZZL_Result;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/**
+ * Race 2: two cancels of one task. Results: r1, r2 = what each cancel returned, r3 = the
+ * arbiter's audit (the cancelled count must be exactly one).
+ */
+public final class CancelVsCancel {
+    private CancelVsCancel() { }
+
+    @JCStressTest
+    @Description("Task notes: of any number of cancels exactly one wins the PENDING->CANCELLED CAS "
+            + "and only it does the bookkeeping (cancelled counter, retention, pending count "
+            + "release); SchedulerCore notes: pending-cancel subtracts one from the admission word. "
+            + "Two cancel(false) of a pending task.")
+    @Outcome(id = "true, false, CANCELLED not-invoked ok", expect = ACCEPTABLE, desc = "The first cancel won.")
+    @Outcome(id = "false, true, CANCELLED not-invoked ok", expect = ACCEPTABLE, desc = "The second cancel won.")
+    @Outcome(expect = FORBIDDEN, desc = "Both or neither won, or it was counted twice or not at all.")
+    @State
+    public static class Pending {
+        final SchedulerCore core = Kernel.seam(1, 4, 4);
+        final Kernel.Probe probe = new Kernel.Probe();
+        final Task<Object> task = Kernel.submit(core, probe);
+
+        @Actor
+        public void first(ZZL_Result r) {
+            r.r1 = task.cancel(false);
+        }
+
+        @Actor
+        public void second(ZZL_Result r) {
+            r.r2 = core.cancel(task.id(), false);
+        }
+
+        @Arbiter
+        public void arbiter(ZZL_Result r) {
+            Kernel.drainAll(core); // discards the tombstone; must run nothing
+            r.r3 = Kernel.audit(core, task, probe, true);
+        }
+    }
+
+    @JCStressTest
+    @Description("Task notes: of any number of cancels exactly one wins the RUNNING->INTERRUPTING "
+            + "CAS; a task cancelled before its carrier starts it is never invoked. Two cancel(true) "
+            + "of a claimed (RUNNING) task that its carrier has not started; the arbiter then runs it "
+            + "as the carrier would.")
+    @Outcome(id = "true, false, CANCELLED not-invoked ok", expect = ACCEPTABLE, desc = "The first cancel won.")
+    @Outcome(id = "false, true, CANCELLED not-invoked ok", expect = ACCEPTABLE, desc = "The second cancel won.")
+    @Outcome(expect = FORBIDDEN, desc = "Both or neither won, the evaluator ran after a cancel, or "
+            + "the counters disagree.")
+    @State
+    public static class Running {
+        final SchedulerCore core = Kernel.seam(1, 4, 4);
+        final Kernel.Probe probe = new Kernel.Probe();
+        final Task<Object> task = Kernel.submit(core, probe);
+        final Task<?> claimed = Kernel.claim(core);
+
+        @Actor
+        public void first(ZZL_Result r) {
+            r.r1 = task.cancel(true);
+        }
+
+        @Actor
+        public void second(ZZL_Result r) {
+            r.r2 = core.cancel(task.id(), true);
+        }
+
+        @Arbiter
+        public void arbiter(ZZL_Result r) {
+            SchedulerCore.runClaimedForTest(claimed);
+            r.r3 = Kernel.audit(core, task, probe, true);
+        }
+    }
+}

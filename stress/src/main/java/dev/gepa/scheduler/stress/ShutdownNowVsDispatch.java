@@ -1,0 +1,68 @@
+package dev.gepa.scheduler.stress;
+
+import dev.gepa.scheduler.internal.SchedulerCore;
+import dev.gepa.scheduler.internal.Task;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.ZZL_Result;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/**
+ * shutdownNow against dispatch of a pending task (an extra race, next to race 8). A task that is
+ * pending or running during the whole of {@code shutdownNow()} must end CANCELLED. Results:
+ * r1 = shutdownNow listed the task, r2 = the dispatcher claimed it (the arbiter then runs it as
+ * its carrier would), r3 = the arbiter's audit.
+ */
+public final class ShutdownNowVsDispatch {
+    private ShutdownNowVsDispatch() { }
+
+    @JCStressTest
+    @Description("SchedulerCore notes, shutdown: shutdownNow sets STOP, cancels every pending task "
+            + "and interrupts every running one through the id table; a drain that sees STOP cancels "
+            + "what is queued. Task notes: a claimed task is cancelled only by cancel(true). "
+            + "shutdownNow vs the dispatcher's claim of the only pending task.")
+    @Outcome(id = "true, false, CANCELLED not-invoked ok", expect = ACCEPTABLE,
+            desc = "The scan cancelled it while pending; the dispatcher found a tombstone or STOP.")
+    @Outcome(id = "false, false, CANCELLED not-invoked ok", expect = ACCEPTABLE,
+            desc = "The dispatcher's drain saw STOP and cancelled it before the scan reached it.")
+    @Outcome(id = "true, true, CANCELLED not-invoked ok", expect = ACCEPTABLE,
+            desc = "Claimed first; the scan cancelled it as running before its carrier started it.")
+    @Outcome(id = "false, true, COMPLETED invoked ok", expect = FORBIDDEN,
+            desc = "The scan saw the task pending and cancelled it without interrupt after the "
+                    + "dispatcher had claimed it: shutdownNow returned leaving it to run.")
+    @Outcome(expect = FORBIDDEN, desc = "Any other end: the task ran after shutdownNow, stayed "
+            + "pending, or its views disagree.")
+    @State
+    public static class PendingTask {
+        final SchedulerCore core = Kernel.seam(1, 4, 4);
+        final Kernel.Probe probe = new Kernel.Probe();
+        final Task<Object> task = Kernel.submit(core, probe);
+        Task<?> claimed;
+
+        @Actor
+        public void closer(ZZL_Result r) {
+            r.r1 = core.shutdownNow().contains(task);
+        }
+
+        @Actor
+        public void dispatcher(ZZL_Result r) {
+            claimed = core.claimNextForTest();
+            r.r2 = claimed != null;
+        }
+
+        @Arbiter
+        public void arbiter(ZZL_Result r) {
+            if (claimed != null) {
+                SchedulerCore.runClaimedForTest(claimed);
+            }
+            Kernel.drainAll(core);
+            r.r3 = Kernel.audit(core, task, probe, true);
+        }
+    }
+}
