@@ -137,9 +137,6 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
     private static final long STOP = 1L << 41;
     private static final long DISCARD = 1L << 42;
 
-    /** How many times an out-of-work carrier looks again before it announces itself idle. */
-    private static final int IDLE_SPINS = 256;
-
     private static final int ADMITTED = 0;
     private static final int FULL = 1;
     private static final int CLOSED = 2;
@@ -503,47 +500,17 @@ public final class SchedulerCore extends SchedulerCoreFields implements Schedule
             Task<?> task = takeDirect(carrier);
             if (task == null) {
                 clock = 0L;
-                task = spinForWork(carrier);
-                if (task == null && (task = awaitHandOff(carrier)) == null) {
+                // NOTE: no spin before parking. Spinning took a core from the submitters on a
+                // 2-core machine, and spinning with Thread.yield() cost the carrier its place in
+                // the OS scheduler: woken, it then waited for the submitter's time slice (a
+                // cold burst took 1.9 ms instead of 0.2 ms). See results/README.md.
+                if ((task = awaitHandOff(carrier)) == null) {
                     return; // shut down and nothing pending
                 }
             }
             clock = task.runOnCarrier(carrier, clock); // current was set by the task's claimer
             carrier.current = null;
         }
-    }
-
-    /**
-     * Before announcing itself idle, a carrier that found no work looks for it a little longer
-     * on its own: a producer that is slower than the carriers then costs no wake-up per task, and
-     * submits touch no carrier (an unannounced carrier is not in {@code idleCarriers}). The spin
-     * is bounded and yields, so an idle carrier still parks within microseconds.
-     */
-    private Task<?> spinForWork(Carrier carrier) {
-        for (int i = 0; i < IDLE_SPINS; i++) {
-            if (hasQueuedWork()) {
-                Task<?> task = takeDirect(carrier);
-                if (task != null) {
-                    return task;
-                }
-            }
-            if (i < IDLE_SPINS / 2) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
-        }
-        return null;
-    }
-
-    /** Whether any inbox looks non-empty; a hint, read without the drain role. */
-    private boolean hasQueuedWork() {
-        for (MessagePassingQueue<Task<?>> inbox : inboxes) {
-            if (!inbox.isEmpty()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private Task<?> takeDirect(Carrier carrier) {
