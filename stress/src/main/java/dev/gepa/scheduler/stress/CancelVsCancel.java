@@ -52,10 +52,10 @@ public final class CancelVsCancel {
     }
 
     @JCStressTest
-    @Description("Task notes: of any number of cancels exactly one wins the RUNNING->INTERRUPTING "
+    @Description("Task notes: of any number of cancels exactly one wins the DISPATCHED->INTERRUPTING "
             + "CAS; a task cancelled before its carrier starts it is never invoked. Two cancel(true) "
-            + "of a claimed (RUNNING) task that its carrier has not started; the arbiter then runs it "
-            + "as the carrier would.")
+            + "of a claimed (DISPATCHED, publicly RUNNING) task that its carrier has not started; the "
+            + "arbiter then runs it as the carrier would.")
     @Outcome(id = "true, false, CANCELLED not-invoked ok", expect = ACCEPTABLE, desc = "The first cancel won.")
     @Outcome(id = "false, true, CANCELLED not-invoked ok", expect = ACCEPTABLE, desc = "The second cancel won.")
     @Outcome(expect = FORBIDDEN, desc = "Both or neither won, the evaluator ran after a cancel, or "

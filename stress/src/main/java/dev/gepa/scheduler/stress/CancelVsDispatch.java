@@ -59,10 +59,10 @@ public final class CancelVsDispatch {
     }
 
     @JCStressTest
-    @Description("Task notes: PENDING->RUNNING (claim) and PENDING->CANCELLED are CASes, and a "
-            + "claimed task is cancelled only through RUNNING->INTERRUPTING->CANCELLED; the carrier "
-            + "publishes runner before re-reading state, so a task cancelled before it starts is "
-            + "never invoked. cancel(true) vs the dispatcher's claim then run.")
+    @Description("Task notes: PENDING->DISPATCHED (claim) and PENDING->CANCELLED are CASes, and a "
+            + "claimed task is cancelled only through INTERRUPTING->CANCELLED; the carrier's start is "
+            + "a CAS DISPATCHED->EXECUTING, so a task cancelled before it starts is never invoked. "
+            + "cancel(true) vs the dispatcher's claim then run.")
     @Outcome(id = "true, false, COMPLETED invoked ok", expect = ACCEPTABLE,
             desc = "Dispatch and completion happened before the cancel.")
     @Outcome(id = "false, true, CANCELLED not-invoked ok", expect = ACCEPTABLE,

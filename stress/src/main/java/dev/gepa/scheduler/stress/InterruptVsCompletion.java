@@ -26,7 +26,7 @@ public final class InterruptVsCompletion {
     private InterruptVsCompletion() { }
 
     @JCStressTest
-    @Description("Task notes: RUNNING->COMPLETED (carrier) and RUNNING->INTERRUPTING (cancel) are "
+    @Description("Task notes: EXECUTING->COMPLETED (carrier) and EXECUTING->INTERRUPTING (cancel) are "
             + "CASes, exactly one wins and only it counts the task; a carrier whose CAS lost waits "
             + "while INTERRUPTING so the interrupt lands before it clears its status, never on a "
             + "later task; outcome is discarded when the cancel won. Evaluator returns a value.")
@@ -65,7 +65,7 @@ public final class InterruptVsCompletion {
     }
 
     @JCStressTest
-    @Description("Task notes: RUNNING->FAILED (carrier) and RUNNING->INTERRUPTING (cancel) are CASes, "
+    @Description("Task notes: EXECUTING->FAILED (carrier) and EXECUTING->INTERRUPTING (cancel) are CASes, "
             + "exactly one wins; an evaluator that throws because it saw the interrupt must leave the "
             + "task CANCELLED, never FAILED. Evaluator throws.")
     @Outcome(id = "false, false, FAILED invoked ok", expect = ACCEPTABLE,
@@ -103,10 +103,10 @@ public final class InterruptVsCompletion {
     }
 
     @JCStressTest
-    @Description("Task notes: startedNanos is written just before the evaluator is invoked and only if "
-            + "the task is still RUNNING then ('started' means 'the evaluator was invoked'); TaskHandle "
-            + "javadoc: startedAt is empty if the evaluator has not been invoked 'and, if cancelled, "
-            + "never will be'. cancel(true) vs the carrier starting a claimed task; the canceller reads "
+    @Description("Task notes: startedNanos is written right after the carrier's CAS to EXECUTING, and a "
+            + "canceller that wins against EXECUTING waits for it before publishing CANCELLED, so a "
+            + "final task with no start time never ran and never will (TaskHandle.startedAt javadoc). "
+            + "cancel(true) vs the carrier starting a claimed task; the canceller reads "
             + "startedAt right after its cancel succeeds. r2 = what the canceller saw (lost, started, "
             + "unstarted).")
     @Outcome(id = "false, lost, COMPLETED invoked ok", expect = ACCEPTABLE,
