@@ -28,6 +28,7 @@ public final class SchedulerBuilder {
     private String name;
     private ThreadFactory threadFactory;
     private int resultRetention = DEFAULT_RESULT_RETENTION;
+    private boolean taskTiming = true;
 
     SchedulerBuilder() { }
 
@@ -124,6 +125,19 @@ public final class SchedulerBuilder {
     }
 
     /**
+     * Sets whether each task's times are recorded: {@link TaskHandle#submittedAt()},
+     * {@link TaskHandle#startedAt()}, {@link TaskHandle#finishedAt()} and the run-time and
+     * queue-wait figures of {@link SchedulerStatus}. On by default. Off, the kernel reads no
+     * clock on any task's path: the handle's times are empty ({@code submittedAt()} throws
+     * {@link IllegalStateException}) and the time figures of the status read zero; every count
+     * is still kept.
+     */
+    public SchedulerBuilder taskTiming(boolean taskTiming) {
+        this.taskTiming = taskTiming;
+        return this;
+    }
+
+    /**
      * Builds the scheduler and starts its carrier threads.
      *
      * @throws IllegalStateException if the name is already registered by a live scheduler, or
@@ -131,6 +145,6 @@ public final class SchedulerBuilder {
      */
     public Scheduler build() {
         return SchedulerCore.start(new SchedulerConfig(maxConcurrent, maxQueueSize,
-                enablePriorities, capacityThreshold, name, threadFactory, resultRetention));
+                enablePriorities, capacityThreshold, name, threadFactory, resultRetention, taskTiming));
     }
 }

@@ -32,7 +32,7 @@ final class Kernel {
      */
     static SchedulerCore seam(int maxConcurrent, int maxQueueSize, int resultRetention) {
         return SchedulerCore.createWithoutCarriers(new SchedulerConfig(maxConcurrent, maxQueueSize,
-                true, 0.8, null, null, resultRetention));
+                true, 0.8, null, null, resultRetention, true));
     }
 
     /** Submits {@code probe} and returns its task; throws if it is not admitted. */
