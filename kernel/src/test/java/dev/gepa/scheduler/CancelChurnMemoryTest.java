@@ -1,6 +1,6 @@
 package dev.gepa.scheduler;
 
-import dev.gepa.scheduler.internal.SchedulerCore;
+import dev.gepa.scheduler.internal.KernelProbe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -37,7 +37,7 @@ class CancelChurnMemoryTest {
         List<String> ran = new CopyOnWriteArrayList<>();
         try (Scheduler s = newScheduler();
              Gate gate = new Gate(SLOTS)) {
-            SchedulerCore core = (SchedulerCore) s;
+            Scheduler core = s;
             List<TaskHandle<String>> live = fillSlotsAndQueue(s, gate, ran);
             TaskSpec<String> churn = TaskSpec.of("churn", () -> {
                 ran.add("churn");
@@ -70,7 +70,7 @@ class CancelChurnMemoryTest {
             expected.sort(null);
             actual.sort(null);
             assertEquals(expected, actual, "a live task was lost or ran twice, or a cancelled one ran");
-            assertTrue(core.queuedTaskCount() <= PURGE_THRESHOLD, () -> "queued " + core.queuedTaskCount());
+            assertTrue(KernelProbe.queuedTaskCount(core) <= PURGE_THRESHOLD, () -> "queued " + KernelProbe.queuedTaskCount(core));
         }
     }
 
@@ -105,7 +105,7 @@ class CancelChurnMemoryTest {
 
     /** At a pause: the churners are both parked at the barrier. */
     private interface PauseCheck {
-        void check(SchedulerCore core, int pairsSoFar);
+        void check(Scheduler core, int pairsSoFar);
     }
 
     private static void churnConcurrently(int rounds, int pairsPerRound, PauseCheck atPause,
@@ -114,7 +114,7 @@ class CancelChurnMemoryTest {
         List<String> ran = new CopyOnWriteArrayList<>();
         try (Scheduler s = newScheduler();
              Gate gate = new Gate(SLOTS)) {
-            SchedulerCore core = (SchedulerCore) s;
+            Scheduler core = s;
             List<TaskHandle<String>> live = fillSlotsAndQueue(s, gate, ran);
             int[] round = {0};
             CyclicBarrier pause = new CyclicBarrier(threads,
@@ -135,7 +135,7 @@ class CancelChurnMemoryTest {
                                 throw new AssertionError("could not cancel a pending task: " + h);
                             }
                             if ((i & 127) == 0) {
-                                max = Math.max(max, core.queuedTaskCount());
+                                max = Math.max(max, KernelProbe.queuedTaskCount(core));
                             }
                         }
                     }
@@ -181,9 +181,9 @@ class CancelChurnMemoryTest {
         return live;
     }
 
-    private static void assertBounded(SchedulerCore core, int afterPairs) {
-        int queued = core.queuedTaskCount();
-        int slots = core.slotsInUse();
+    private static void assertBounded(Scheduler core, int afterPairs) {
+        int queued = KernelProbe.queuedTaskCount(core);
+        int slots = KernelProbe.slotsInUse(core);
         assertTrue(queued <= LIVE + PURGE_THRESHOLD,
                 () -> "after " + afterPairs + " pairs the queues hold " + queued + " tasks; bound "
                         + (LIVE + PURGE_THRESHOLD));

@@ -1,6 +1,6 @@
 package dev.gepa.scheduler;
 
-import dev.gepa.scheduler.internal.SchedulerCore;
+import dev.gepa.scheduler.internal.KernelProbe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -138,7 +138,7 @@ class PriorityOrderTest {
                     }
                 }
             }
-            int queued = ((SchedulerCore) s).queuedTaskCount();
+            int queued = KernelProbe.queuedTaskCount(s);
             assertTrue(queued < seq, "no purge happened: " + queued + " queued of " + seq + " submitted");
             assertEquals(live.size(), s.status().pending());
 

@@ -5,32 +5,57 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One carrier thread's mailbox and parking flag. The loop itself is
- * {@link SchedulerCore#runCarrier(Carrier)}, where its protocol is described.
+ * One carrier thread: its loop, its spin-then-park protocol, and the statistics of the tasks it
+ * runs.
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * <p>The loop: take the next task ({@link SchedulerCore#take}: the consumer role, one claim,
+ * the role given back), run it, repeat. A carrier that finishes a task takes the next one itself:
+ * no hand-off, no wake-up. Finding nothing, it waits:
+ * <ol>
+ * <li><b>Spin</b>, briefly, only if no other carrier is spinning and fewer carriers are busy
+ *     than there are processors (a spinner on a full machine steals the core its producers
+ *     need). While a carrier spins, submitters wake nobody: the spinner takes their tasks.</li>
+ * <li><b>Announce, re-check, park.</b> Set {@code parkState} to IDLE and the carrier's bit in
+ *     the pool's idle set (an atomic read-modify-write, so a full fence), then try to take a task
+ *     once more, and only then park while still IDLE. A submitter publishes its task, fences, and
+ *     then reads the idle set: either it sees this carrier's bit and wakes it, or this carrier's
+ *     re-check comes after the publication and finds the task (a Dekker pair; no lost wake-up).
+ *     A re-check that finds the role taken parks too: the role holder reads the idle set after
+ *     giving the role up ({@link Inboxes}) and wakes a carrier if work is left.</li>
+ * <li><b>Wake.</b> A waker CASes {@code parkState} from IDLE to WOKEN and unparks; the carrier may
+ *     instead leave IDLE itself (CAS to RUNNING) when its re-check found work. Either way only the
+ *     carrier clears its own bit, so a bit is never lost to a late clear.</li>
+ * </ol>
+ * A woken carrier that takes a task while more are queued wakes the next one (the pool's
+ * {@code signalWork}), so a burst fans out over idle carriers without the submitter paying a
+ * wake-up per task.
+ *
+ * <p>Errors. Evaluator throwables fail their task ({@link Task}). Anything thrown by the
+ * kernel's own code on this thread (an OutOfMemoryError in a purge, an asynchronous error) is
+ * reported to the thread's uncaught-exception handler and the loop goes on: the carrier is not
+ * lost, and {@code current} is cleared so {@code running} is never over-reported.
+ *
+ * <p>Statistics of the tasks this carrier ran are single-writer fields: an increment is a plain
+ * read and a release store, with no atomic instruction and no shared cache line; status() reads
+ * them with acquire and sums them over the carriers.
  */
-final class Carrier implements Runnable {
-    final SchedulerCore core;
-    final int index;
-    Thread thread; // set before the thread starts; read-only after
+final class Carrier implements Runnable, Task.Runner {
+    /** Running the loop (taking, running, or spinning). */
+    static final int RUNNING = 0;
+    /** Announced idle: parked or about to park. */
+    static final int IDLE = 1;
+    /** Taken out of IDLE by a waker; the carrier is (being) unparked. */
+    static final int WOKEN = 2;
 
-    /** A task handed over by the drainer; written by it, taken by this carrier. */
-    volatile Task<?> handOff;
-    /** True while this carrier is parked or about to park: a hand-off must unpark it. */
-    volatile boolean parked;
-    /** The task this carrier holds now, or null when idle; read by status. */
-    volatile Task<?> current;
+    /** Spin iterations before parking; about 20 to 50 µs. */
+    private static final int SPINS = 1 << 10;
+    /** How often a spinner looks at the queues, in iterations (a power of two). */
+    private static final int SPIN_LOOK_EVERY = 8;
 
-    /*
-     * Statistics of the tasks this carrier ran. Single writer (this carrier), so an increment is
-     * a plain read and a release store, with no atomic instruction and no shared cache line;
-     * status() reads them with acquire and sums them over the carriers.
-     */
-    private long started;
-    private long waitNanos;
-    private long completed;
-    private long failed;
-    private long runNanos;
-
+    private static final VarHandle PARK_STATE;
+    private static final VarHandle CURRENT;
     private static final VarHandle STARTED;
     private static final VarHandle WAIT_NANOS;
     private static final VarHandle COMPLETED;
@@ -40,6 +65,8 @@ final class Carrier implements Runnable {
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
+            PARK_STATE = l.findVarHandle(Carrier.class, "parkState", int.class);
+            CURRENT = l.findVarHandle(Carrier.class, "current", Task.class);
             STARTED = l.findVarHandle(Carrier.class, "started", long.class);
             WAIT_NANOS = l.findVarHandle(Carrier.class, "waitNanos", long.class);
             COMPLETED = l.findVarHandle(Carrier.class, "completed", long.class);
@@ -50,63 +77,229 @@ final class Carrier implements Runnable {
         }
     }
 
-    // padding: the counters above are written at every task; keep the next object's fields away
-    long p0, p1, p2, p3, p4, p5, p6, p7;
+    long p00, p01, p02, p03, p04, p05, p06, p07; // away from the previous object's fields
 
-    Carrier(SchedulerCore core, int index) {
+    final SchedulerCore core;
+    final CarrierPool pool;
+    final int index;
+    /** The thread running this carrier, set when it checks in; read by wakers. */
+    volatile Thread thread;
+    /** RUNNING, IDLE or WOKEN; see the notes. */
+    private volatile int parkState;
+    /** The task this carrier holds, or null; read by status() for {@code running}. */
+    private Task<?> current;
+
+    private long started;
+    private long waitNanos;
+    private long completed;
+    private long failed;
+    private long runNanos;
+
+    long p10, p11, p12, p13, p14, p15, p16, p17; // the counters above are written at every task
+
+    Carrier(SchedulerCore core, CarrierPool pool, int index) {
         this.core = core;
+        this.pool = pool;
         this.index = index;
     }
 
     @Override
     public void run() {
+        pool.checkIn(this);
         try {
-            core.runCarrier(this);
+            loop();
         } finally {
-            core.onCarrierExit(this);
+            pool.onExit();
         }
     }
 
-    void recordStart(long queueWaitNanos) {
-        STARTED.setRelease(this, started + 1);
-        WAIT_NANOS.setRelease(this, waitNanos + queueWaitNanos);
+    private void loop() {
+        long clock = 0L; // System.nanoTime() while it still stands for "now", else 0
+        for (;;) {
+            try {
+                Task<?> task = core.take(this);
+                if (task == null) {
+                    if ((task = awaitTask()) == null) {
+                        return; // shut down and nothing pending
+                    }
+                    clock = 0L;
+                }
+                clock = runTask(task, clock);
+            } catch (Throwable t) {
+                soCurrent(null);
+                clock = 0L;
+                Thread me = Thread.currentThread();
+                try {
+                    me.getUncaughtExceptionHandler().uncaughtException(me, t);
+                } catch (Throwable ignored) {
+                    // the handler failed too: nothing more can be reported, and the loop goes on
+                }
+            }
+        }
     }
 
-    void recordFinish(boolean failedRun, long ranNanos) {
+    /** Runs a claimed task on the calling thread; for tests of a carrier-less scheduler. */
+    void runForTest(Task<?> task) {
+        runTask(task, 0L);
+    }
+
+    /** Runs a task this carrier claimed; returns the clock for the next task, or 0. */
+    private long runTask(Task<?> task, long clock) {
+        long start = 0L;
+        if (task.submittedNanos != 0L) { // timing on
+            // the end of the previous task stands for now only if nothing ran since (callbacks)
+            start = Math.max(clock != 0L ? clock : System.nanoTime(), task.submittedNanos);
+        }
+        long end = task.runOn(this, start);
+        soCurrent(null);
+        return end;
+    }
+
+    /**
+     * Spins, then parks until there is a task or the scheduler is shut down with nothing
+     * pending; see the notes.
+     *
+     * @return the task taken, or null to exit
+     */
+    private Task<?> awaitTask() {
+        Task<?> task = spin();
+        if (task != null) {
+            return task;
+        }
+        for (;;) {
+            PARK_STATE.setVolatile(this, IDLE);
+            pool.markIdle(index);
+            task = core.take(this);
+            boolean quiescent = task == null && core.isQuiescentShutdown();
+            if (task != null || quiescent) {
+                leaveIdle();
+                return task;
+            }
+            while (parkState == IDLE) {
+                Thread.interrupted(); // a stray interrupt would make park return at once, forever
+                if (core.isQuiescentShutdown()) {
+                    break;
+                }
+                LockSupport.park(this);
+            }
+            leaveIdle();
+            if ((task = core.take(this)) != null) {
+                return task;
+            }
+            if (core.isQuiescentShutdown()) {
+                return null;
+            }
+            if ((task = spin()) != null) {
+                return task;
+            }
+        }
+    }
+
+    private Task<?> spin() {
+        if (!pool.tryStartSpinning()) {
+            return null;
+        }
+        boolean spinner = true;
+        try {
+            for (int i = 1; i <= SPINS; i++) {
+                Thread.onSpinWait();
+                if ((i & (SPIN_LOOK_EVERY - 1)) == 0 && core.mayHoldTasks()) {
+                    // NOTE: stop spinning first, so that take()'s signal for any further task
+                    // is not suppressed by our own spinning
+                    pool.stopSpinning();
+                    spinner = false;
+                    Task<?> task = core.take(this);
+                    if (task != null) {
+                        return task;
+                    }
+                    if (!(spinner = pool.tryStartSpinning())) {
+                        return null;
+                    }
+                }
+            }
+            return null;
+        } finally {
+            if (spinner) {
+                pool.stopSpinning();
+            }
+        }
+    }
+
+    /** Leaves IDLE or WOKEN for RUNNING and clears this carrier's idle bit. */
+    private void leaveIdle() {
+        PARK_STATE.setVolatile(this, RUNNING);
+        pool.clearIdle(index);
+    }
+
+    /** Wakes this carrier if it is idle; by any thread. Returns whether it did. */
+    boolean tryWake() {
+        if (parkState == IDLE && PARK_STATE.compareAndSet(this, IDLE, WOKEN)) {
+            Thread t = thread;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** Wakes this carrier whatever its state, so that it re-reads the scheduler's state. */
+    void nudge() {
+        tryWake();
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    // ------------------------------------------------------------------ what status() reads
+
+    Task<?> lvCurrent() {
+        return (Task<?>) CURRENT.getAcquire(this);
+    }
+
+    void soCurrent(Task<?> task) {
+        CURRENT.setRelease(this, task);
+    }
+
+    @Override
+    public void onStart(long queueWaitNanos) {
+        STARTED.setRelease(this, started + 1);
+        if (queueWaitNanos != 0L) {
+            WAIT_NANOS.setRelease(this, waitNanos + queueWaitNanos);
+        }
+    }
+
+    @Override
+    public void onFinish(boolean failedRun, long ranNanos) {
+        soCurrent(null); // the slot is free before the task is final: running is never over-reported
         if (failedRun) {
             FAILED.setRelease(this, failed + 1);
         } else {
             COMPLETED.setRelease(this, completed + 1);
         }
-        RUN_NANOS.setRelease(this, runNanos + ranNanos);
+        if (ranNanos != 0L) {
+            RUN_NANOS.setRelease(this, runNanos + ranNanos);
+        }
     }
 
-    long started() {
+    long lvStarted() {
         return (long) STARTED.getAcquire(this);
     }
 
-    long waitNanos() {
+    long lvWaitNanos() {
         return (long) WAIT_NANOS.getAcquire(this);
     }
 
-    long completed() {
+    long lvCompleted() {
         return (long) COMPLETED.getAcquire(this);
     }
 
-    long failed() {
+    long lvFailed() {
         return (long) FAILED.getAcquire(this);
     }
 
-    long runNanos() {
+    long lvRunNanos() {
         return (long) RUN_NANOS.getAcquire(this);
-    }
-
-    /** Gives this idle carrier a task; called by the drainer only. */
-    void handOff(Task<?> task) {
-        current = task;
-        handOff = task;
-        if (parked) { // Dekker pair with the carrier's "parked = true; re-read handOff"
-            LockSupport.unpark(thread);
-        }
     }
 }

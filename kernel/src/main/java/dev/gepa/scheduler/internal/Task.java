@@ -19,45 +19,50 @@ import java.util.concurrent.CompletableFuture;
  *
  * <h2>Implementation notes</h2>
  *
- * <p>The whole life of a task is one int, {@code state}, changed only by CAS:
+ * <p>The whole life of a task is one int, {@code state}:
  * <pre>
- *   PENDING ─claim─> DISPATCHED ─start─> EXECUTING ─finish─> COMPLETED | FAILED
+ *   PENDING ─claim─> DISPATCHED ─start─> EXECUTING ─return─> FINISHING ──> COMPLETED | FAILED
  *      │                 │                  │
  *      │                 └──cancel(true)────┴──> INTERRUPTING ──> CANCELLED
- *      └─cancel──────────────────────────────────────────────────> CANCELLED
+ *      └─cancel──> CANCELLING ─────────────────────────────────> CANCELLED
  * </pre>
- * The drainer claims (PENDING to DISPATCHED) and hands the task to a carrier, which starts it
- * (DISPATCHED to EXECUTING) right before invoking the evaluator and finishes it after. Every
- * transition out of a non-final state is a CAS, so of dispatch, start, completion and any number
- * of cancels exactly one wins each race, and only the winner of the final transition does its
- * bookkeeping (statistics, retention, the future, the admission count): each accepted task is
- * counted exactly once. Publicly DISPATCHED, EXECUTING and INTERRUPTING all read RUNNING, and a
- * cancel is visible as CANCELLED only once it is complete.
- *
- * <p>Data written with a transition is ordered around its CAS:
+ * Every step out of PENDING, DISPATCHED and EXECUTING is a CAS, so of dispatch, start,
+ * completion and any number of cancels exactly one wins. The winner of the step into one of the
+ * three <em>settling</em> states (FINISHING, INTERRUPTING, CANCELLING) owns the task's end: it
+ * does all of the bookkeeping (statistics, result retention, the admission count), and only then
+ * publishes the final state with a release store, in a {@code finally} so that the task always
+ * ends. Only after that does it complete the future, which runs user callbacks. Hence:
  * <ul>
- * <li>{@code outcome} (the value or the throwable) is written by the carrier, its only writer,
- *     before its CAS to COMPLETED or FAILED, so whoever reads a final state reads the outcome.
- *     A carrier whose CAS loses clears it again.</li>
- * <li>{@code finishedNanos} is written by the winner right after its CAS. A reader that sees a
- *     final state but no time yet waits for that one store ({@link #finishedAt()}).</li>
- * <li>{@code startedNanos} is written by the carrier right after its CAS to EXECUTING, so a
- *     start time means the evaluator was invoked. A canceller that wins against EXECUTING waits
- *     for that store before it publishes CANCELLED, so a final task with no start time never
- *     ran and never will.</li>
- * <li>The future is completed before the pending count is released (a pending cancel) and
- *     before CANCELLED releases the waiting carrier (a running cancel): both can let the
- *     scheduler terminate, and termination implies every future is complete.</li>
+ * <li>each accepted task is counted exactly once, and a reader that sees a final state (through
+ *     {@link #state()}, {@link #isDone()} or {@code result(id)}) also sees its counts, its
+ *     retention and its free place in the bound: {@code status()} taken after every task is
+ *     final is exact;</li>
+ * <li>a callback never runs before its task is final and its place given back, and no carrier
+ *     ever waits for a callback: the carrier completes its own tasks' futures after it has
+ *     published them, and a canceller completes the future on its own thread.</li>
+ * </ul>
+ * Publicly the settling states read as the state they came from: CANCELLING as PENDING,
+ * FINISHING and INTERRUPTING as RUNNING; a settling task cannot be cancelled again.
+ *
+ * <p>Data written with a transition is ordered around it:
+ * <ul>
+ * <li>{@code outcome} (the value or the throwable) is written by the carrier while FINISHING,
+ *     before the release of the final state, so whoever reads a final state reads it.</li>
+ * <li>{@code finishedNanos} is written by the settling winner before it publishes the final
+ *     state; {@code startedNanos} by the carrier right after its CAS to EXECUTING, so a start
+ *     time means the evaluator was invoked. A canceller that wins against EXECUTING waits for
+ *     that one store before it publishes CANCELLED, so a final task with no start time never
+ *     ran and never will. With task timing off neither time is taken.</li>
+ * <li>{@code runner}, the carrier thread, is written before the CAS to EXECUTING and read by a
+ *     canceller only after its own CAS saw EXECUTING, so the CAS orders it.</li>
  * </ul>
  *
  * <p>Interrupting cancel, as in {@code FutureTask}: the canceller CASes DISPATCHED or EXECUTING
- * to INTERRUPTING, interrupts {@code runner} if the task was executing, does the bookkeeping
- * and publishes CANCELLED (in a finally, so the carrier waiting on it is released whatever
- * happens). The carrier publishes {@code runner} before its CAS to EXECUTING, so a canceller
- * whose CAS saw EXECUTING sees the runner. A carrier whose CAS to EXECUTING or to a final state
- * loses waits while the state is INTERRUPTING, so the interrupt lands before it clears its
- * interrupt status, never on a later task, and the task is retired before the carrier can take
- * another (the id table's slot bound, {@link TaskIndex}).
+ * to INTERRUPTING and interrupts the runner if it was executing. A carrier whose CAS to
+ * EXECUTING or FINISHING loses waits while the state is INTERRUPTING (the canceller's few stores,
+ * no user code), so the interrupt lands before the carrier clears its interrupt status, never on
+ * a later task, and the task is retired before the carrier takes another (the id table's slot
+ * bound, {@link TaskIndex}).
  *
  * <p>The {@link CompletableFuture} view is created lazily (most hot-path callers never ask for
  * it). Creator: CAS the field, then read the state and complete the future if final. Finisher:
@@ -66,13 +71,24 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Task<T> implements TaskHandle<T> {
 
+    /** Waiting in its queue: claimable and cancellable. */
     static final int PENDING = 0;
+    /** Claimed by a carrier, evaluator not yet invoked. */
     static final int DISPATCHED = 1;
+    /** The evaluator runs. */
     static final int EXECUTING = 2;
-    static final int INTERRUPTING = 3;
-    static final int COMPLETED = 4; // this and above are final
-    static final int FAILED = 5;
-    static final int CANCELLED = 6;
+    /** Settling: the evaluator returned; its carrier does the bookkeeping. */
+    static final int FINISHING = 3;
+    /** Settling: an interrupting cancel won against a dispatched or executing task. */
+    static final int INTERRUPTING = 4;
+    /** Settling: a cancel won against a pending task. */
+    static final int CANCELLING = 5;
+    /** Final: the evaluator returned a value. This and above are final. */
+    static final int COMPLETED = 6;
+    /** Final: the evaluator threw. */
+    static final int FAILED = 7;
+    /** Final: cancelled, pending or running. */
+    static final int CANCELLED = 8;
 
     // The data-less results are shared: result() is a hot read and allocates only for final values.
     static final TaskResult<?> NOT_FOUND = new TaskResult.NotFound<>();
@@ -80,82 +96,85 @@ public final class Task<T> implements TaskHandle<T> {
     private static final TaskResult<?> RUNNING_RESULT = new TaskResult.Running<>();
     private static final TaskResult<?> CANCELLED_RESULT = new TaskResult.Cancelled<>();
 
-    private static final VarHandle STATE;
-    private static final VarHandle FUTURE;
-    private static final VarHandle FINISHED_NANOS;
-    private static final VarHandle STARTED_NANOS;
+    private static final VarHandle STATE = field("state", int.class);
+    private static final VarHandle FUTURE = field("future", TaskFuture.class);
+    private static final VarHandle FINISHED_NANOS = field("finishedNanos", long.class);
+    private static final VarHandle STARTED_NANOS = field("startedNanos", long.class);
 
-    static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            STATE = l.findVarHandle(Task.class, "state", int.class);
-            FUTURE = l.findVarHandle(Task.class, "future", TaskFuture.class);
-            FINISHED_NANOS = l.findVarHandle(Task.class, "finishedNanos", long.class);
-            STARTED_NANOS = l.findVarHandle(Task.class, "startedNanos", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+    /** How a task reports to the carrier that runs it. */
+    interface Runner {
+        /** The evaluator is about to be invoked; {@code queueWaitNanos} is 0 with timing off. */
+        void onStart(long queueWaitNanos);
+
+        /** The evaluator returned ({@code failed} false) or threw, after {@code ranNanos}. */
+        void onFinish(boolean failed, long ranNanos);
     }
 
-    final long id;
-    final int slot;
+    /** Set by {@link TaskIndex#register} before the task is published; read-only after. */
+    long id;
+    /** Set with {@link #id}. */
+    int slot;
     final TaskSpec<T> spec;
     final SchedulerCore core;
+    /** System.nanoTime() at submit, or 0 with task timing off. */
     final long submittedNanos;
 
     private volatile int state; // PENDING
-    /**
-     * The carrier thread that runs the evaluator: written before the CAS to EXECUTING, read by
-     * a canceller only after its CAS saw EXECUTING, so the CAS orders it (no volatile needed).
-     */
     private Thread runner;
-    /** The evaluator's value or throwable; see the class notes for its ordering. */
     private Object outcome;
-    private volatile long startedNanos; // written with release: one per task, on the hot path
-    private long finishedNanos; // accessed through FINISHED_NANOS, release / acquire
+    private long startedNanos; // STARTED_NANOS: release / acquire; 0 = not started
+    private long finishedNanos; // FINISHED_NANOS: release / acquire; 0 = not final
     private volatile TaskFuture<T> future;
     /** This task's position in the retention ring; written before the ring CAS publishes it. */
     long retiredAt;
 
-    Task(long id, int slot, TaskSpec<T> spec, SchedulerCore core, long submittedNanos) {
-        this.id = id;
-        this.slot = slot;
+    Task(TaskSpec<T> spec, SchedulerCore core, long submittedNanos) {
         this.spec = spec;
         this.core = core;
         this.submittedNanos = submittedNanos;
     }
 
+    private static VarHandle field(String name, Class<?> type) {
+        try {
+            return MethodHandles.lookup().findVarHandle(Task.class, name, type);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     // ---------------------------------------------------------------- transitions
 
-    /** PENDING to DISPATCHED; called by the drainer only. */
+    /** PENDING to DISPATCHED; by the holder of the consumer role only. */
     boolean tryClaim() {
         return state == PENDING && STATE.compareAndSet(this, PENDING, DISPATCHED);
     }
 
-    int rawState() {
-        return state;
+    /** Whether the task is still waiting to be claimed (not a tombstone). */
+    boolean isPending() {
+        return state == PENDING;
     }
 
     /**
      * Runs the evaluator on the calling carrier, unless the task was cancelled first, and
-     * finishes it. Returns with the calling thread's interrupt status cleared.
+     * finishes it: the final state is published before the future is completed, and the
+     * calling thread's interrupt status is clear before that and on return.
      *
-     * @param carrier the calling carrier, for its statistics; null when a test runs the task
-     * @param now     the current {@code System.nanoTime()} if the caller has just read it (the
-     *                end of the carrier's previous task, when it took this one straight after),
-     *                else 0
-     * @return the time the task ended, for the caller to reuse as the next one's start
+     * @param startNanos the start time to record (at least {@link #submittedNanos}), or 0 with
+     *                   timing off
+     * @return the time the task ended, if it still stands for "now" (no future was completed,
+     *         so no user callback ran since); else 0
      */
-    long runOnCarrier(Carrier carrier, long now) {
+    long runOn(Runner carrier, long startNanos) {
         runner = Thread.currentThread(); // before the CAS: see the notes
         if (!STATE.compareAndSet(this, DISPATCHED, EXECUTING)) { // cancelled before it started
-            awaitInterruptDelivered();
+            awaitCancelPublished();
             runner = null;
-            return now;
+            return 0L;
         }
-        long start = now != 0L ? now : System.nanoTime();
-        STARTED_NANOS.setRelease(this, nonZero(start));
-        core.recordStart(carrier, start - submittedNanos);
+        if (startNanos != 0L) {
+            STARTED_NANOS.setRelease(this, startNanos);
+        }
+        carrier.onStart(startNanos == 0L ? 0L : startNanos - submittedNanos);
         Object result;
         boolean failed;
         try {
@@ -165,29 +184,34 @@ public final class Task<T> implements TaskHandle<T> {
             result = t;
             failed = true;
         }
-        outcome = result;
-        long end = System.nanoTime();
-        if (STATE.compareAndSet(this, EXECUTING, failed ? FAILED : COMPLETED)) {
-            FINISHED_NANOS.setRelease(this, nonZero(end));
-            core.onFinished(carrier, this, failed, end - start);
-            signalFuture();
-            Thread.interrupted(); // an interrupt the evaluator left must not reach the next task
-        } else {
-            outcome = null; // cancelled while running: the value is not the task's result
-            awaitInterruptDelivered();
-            end = 0L; // we waited: the time is stale
+        if (!STATE.compareAndSet(this, EXECUTING, FINISHING)) { // cancelled while running
+            awaitCancelPublished();
+            runner = null;
+            return 0L;
         }
         runner = null;
-        return end;
+        long end = startNanos == 0L ? 0L : System.nanoTime();
+        try {
+            outcome = result;
+            if (end != 0L) {
+                FINISHED_NANOS.setRelease(this, end);
+            }
+            carrier.onFinish(failed, end - startNanos);
+            core.retire(this);
+        } finally {
+            STATE.setRelease(this, failed ? FAILED : COMPLETED);
+        }
+        Thread.interrupted(); // an interrupt the evaluator left must not reach a callback
+        return signalFuture() ? 0L : end;
     }
 
-    private void awaitInterruptDelivered() {
+    private void awaitCancelPublished() {
         for (int spins = 0; state == INTERRUPTING; spins++) {
-            // the canceller is between its CAS and publishing CANCELLED
-            if (spins < 128) {
+            // the canceller is between its CAS and publishing CANCELLED: a few stores, no user code
+            if (spins < 1024) {
                 Thread.onSpinWait();
             } else {
-                Thread.yield();
+                Thread.yield(); // the canceller was descheduled: let it run
             }
         }
         Thread.interrupted(); // an interrupt meant for this task must not reach the next one
@@ -198,11 +222,10 @@ public final class Task<T> implements TaskHandle<T> {
         for (;;) {
             int s = state;
             if (s == PENDING) {
-                if (STATE.compareAndSet(this, PENDING, CANCELLED)) {
-                    stampFinished();
-                    core.onCancelled(this);
+                if (STATE.compareAndSet(this, PENDING, CANCELLING)) {
+                    settleCancelledPending();
                     signalFuture();
-                    core.releaseCancelledPending(); // last: it may let the scheduler terminate
+                    core.afterPendingCancel();
                     return true;
                 }
             } else if ((s == DISPATCHED || s == EXECUTING) && mayInterruptIfRunning) {
@@ -210,16 +233,18 @@ public final class Task<T> implements TaskHandle<T> {
                     try {
                         if (s == EXECUTING) {
                             runner.interrupt(); // published before the carrier's CAS
-                            while (startedNanos == 0L) {
-                                Thread.onSpinWait(); // the carrier's very next store
+                            if (submittedNanos != 0L) {
+                                while ((long) STARTED_NANOS.getAcquire(this) == 0L) {
+                                    Thread.onSpinWait(); // the carrier's very next store
+                                }
                             }
                         }
                         stampFinished();
-                        core.onCancelled(this); // retire while the carrier still waits on us
-                        signalFuture(); // INTERRUPTING completes the future as cancelled
+                        core.onRunningCancelled(this); // retires while the carrier waits on us
                     } finally {
-                        state = CANCELLED; // releases the carrier, whatever happened above
+                        STATE.setRelease(this, CANCELLED); // releases the carrier, whatever happened
                     }
+                    signalFuture();
                     return true;
                 }
             } else {
@@ -229,26 +254,30 @@ public final class Task<T> implements TaskHandle<T> {
     }
 
     /**
-     * PENDING to CANCELLED for a drainer discarding queued tasks: the bookkeeping but not the
-     * future (which may run user callbacks) and not the pending count; the drainer does both
-     * after it has left the drain role.
+     * PENDING to CANCELLED for a carrier discarding queued tasks after {@code shutdownNow()};
+     * the caller completes the future once it has left the consumer role.
      */
     boolean cancelQueued() {
-        if (STATE.compareAndSet(this, PENDING, CANCELLED)) {
-            stampFinished();
-            core.onCancelled(this);
+        if (STATE.compareAndSet(this, PENDING, CANCELLING)) {
+            settleCancelledPending();
             return true;
         }
         return false;
     }
 
-    private void stampFinished() {
-        FINISHED_NANOS.setRelease(this, nonZero(System.nanoTime()));
+    private void settleCancelledPending() {
+        try {
+            stampFinished();
+            core.onPendingCancelled(this);
+        } finally {
+            STATE.setRelease(this, CANCELLED);
+        }
     }
 
-    /** Zero means "not yet" in the time fields; nanoTime may return it, once in a long while. */
-    private static long nonZero(long nanoTime) {
-        return nanoTime == 0L ? 1L : nanoTime;
+    private void stampFinished() {
+        if (submittedNanos != 0L) {
+            FINISHED_NANOS.setRelease(this, Math.max(System.nanoTime(), submittedNanos));
+        }
     }
 
     // ---------------------------------------------------------------- the handle
@@ -280,11 +309,13 @@ public final class Task<T> implements TaskHandle<T> {
 
     static TaskState publicState(int s) {
         switch (s) {
-            case PENDING: return TaskState.PENDING;
+            case PENDING:
+            case CANCELLING:
+                return TaskState.PENDING;
             case COMPLETED: return TaskState.COMPLETED;
             case FAILED: return TaskState.FAILED;
             case CANCELLED: return TaskState.CANCELLED;
-            default: return TaskState.RUNNING; // dispatched, executing, or being cancelled
+            default: return TaskState.RUNNING; // dispatched, executing, finishing, interrupting
         }
     }
 
@@ -293,7 +324,9 @@ public final class Task<T> implements TaskHandle<T> {
     public TaskResult<T> result() {
         int s = state; // acquire: orders the read of outcome after it
         switch (s) {
-            case PENDING: return (TaskResult<T>) PENDING_RESULT;
+            case PENDING:
+            case CANCELLING:
+                return (TaskResult<T>) PENDING_RESULT;
             case COMPLETED: return new TaskResult.Completed<>((T) outcome);
             case FAILED: return new TaskResult.Failed<>((Throwable) outcome);
             case CANCELLED: return (TaskResult<T>) CANCELLED_RESULT;
@@ -303,25 +336,26 @@ public final class Task<T> implements TaskHandle<T> {
 
     @Override
     public Instant submittedAt() {
+        if (submittedNanos == 0L) {
+            throw new IllegalStateException(
+                    "task timing is off for this scheduler (SchedulerBuilder.taskTiming(false))");
+        }
         return core.toInstant(submittedNanos);
     }
 
     @Override
     public Optional<Instant> startedAt() {
-        long t = startedNanos;
+        long t = (long) STARTED_NANOS.getAcquire(this);
         return t == 0L ? Optional.empty() : Optional.of(core.toInstant(t));
     }
 
     @Override
     public Optional<Instant> finishedAt() {
-        if (state < COMPLETED) {
+        if (state < COMPLETED) { // acquire: the time was stored before the final state
             return Optional.empty();
         }
-        long t;
-        while ((t = (long) FINISHED_NANOS.getAcquire(this)) == 0L) {
-            Thread.onSpinWait(); // the winner stores the time right after its CAS
-        }
-        return Optional.of(core.toInstant(t));
+        long t = (long) FINISHED_NANOS.getAcquire(this);
+        return t == 0L ? Optional.empty() : Optional.of(core.toInstant(t));
     }
 
     @Override
@@ -332,19 +366,20 @@ public final class Task<T> implements TaskHandle<T> {
             f = (TaskFuture<T>) FUTURE.compareAndExchange(this, null, created);
             if (f == null) {
                 f = created;
-                if (state >= INTERRUPTING) { // a cancel that has won completes it as cancelled
-                    complete(f);
-                }
+                complete(f); // a no-op unless the task is already final
             }
         }
         return f;
     }
 
-    void signalFuture() {
+    /** Completes the future if one was asked for; returns whether there was one. */
+    boolean signalFuture() {
         TaskFuture<T> f = future;
-        if (f != null) {
-            complete(f);
+        if (f == null) {
+            return false;
         }
+        complete(f);
+        return true;
     }
 
     @SuppressWarnings("unchecked")
@@ -354,7 +389,7 @@ public final class Task<T> implements TaskHandle<T> {
             f.completeFromTask((T) outcome, null);
         } else if (s == FAILED) {
             f.completeFromTask(null, (Throwable) outcome);
-        } else if (s == CANCELLED || s == INTERRUPTING) {
+        } else if (s == CANCELLED) {
             f.completeFromTask(null, new CancellationException(
                     "task " + id + " (" + spec.candidateId() + ") was cancelled"));
         }

@@ -1,7 +1,5 @@
 package dev.gepa.scheduler.internal;
 
-import dev.gepa.scheduler.TaskSpec;
-
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -10,104 +8,145 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 
 /**
- * Finds tasks by id, and keeps the last {@code retention} finished ones findable, with no lock
- * and no per-task allocation.
+ * Finds tasks by id, and keeps the last {@code retention} finished ones findable, with no lock,
+ * no per-task allocation, and memory that follows use rather than configuration.
  *
  * <h2>Implementation notes</h2>
  *
- * <p>A task's id names a slot of a fixed table: {@code id = generation << slotBits | slot}. A
- * lookup reads {@code table[id & slotMask]} and checks that the task there has that id; a
- * mismatch or an empty slot means "not found". Each slot's generation is bumped each time the
- * slot is taken, so ids are never reused within a scheduler. A slot is owned by whoever popped
- * it from the free list until it is pushed back, so its generation needs no atomics: the CAS of
- * the free list's head orders the hand-over.
+ * <p>A task's id names a slot of a table: {@code id = generation << slotBits | slot}. A lookup
+ * reads the slot and checks that the task there has that id; a mismatch or an empty slot means
+ * "not found". Each slot's generation is bumped each time the slot is taken, so ids are never
+ * reused within a scheduler. A slot is owned by whoever took it until it is given back, so its
+ * generation needs no atomics: the CAS that hands the slot over orders it.
  *
- * <p>Free slots form a Treiber stack threaded through {@code nextFree}; the head word packs a
- * modification tag (high 32 bits) with the top slot plus one (low 32 bits, 0 = empty), so a
- * pop whose read of {@code nextFree} went stale (the ABA problem) fails its CAS and retries.
- * Unlike an array queue, neither push nor pop ever waits for another thread's half-finished
- * operation.
+ * <p>The table is a directory of {@value #SEGMENT}-slot segments, allocated the first time a
+ * slot in them is handed out: slots are handed out lowest first ({@code fresh} counts the slots
+ * ever used) and reused from a free stack before any fresh one is taken, so the table's memory
+ * follows the peak number of tasks held at once, not {@code maxQueueSize}. A segment is
+ * allocated before the fresh slot is claimed, so an OutOfMemoryError changes nothing.
+ *
+ * <p>Given-back slots form a Treiber stack threaded through each segment's {@code next} links;
+ * the head packs a modification tag (high 32 bits) with the top slot plus one (low 32 bits, 0 =
+ * empty), so a pop whose read of a link went stale (the ABA problem) fails its CAS and retries.
  *
  * <p>A task holds its slot from submit until it is evicted from retention. A finisher takes a
  * ring position (one atomic increment) and stores its task at that position modulo the ring
- * size, evicting the task there, which is the oldest retained one. A finisher delayed by a whole
- * lap could find a newer task in its place; the CAS on the entry keeps the newer one and evicts
- * the late one instead, so the oldest is always the one evicted. With no retention a task's slot
- * is freed as soon as it finishes.
+ * size, evicting the task there, the oldest retained one. A finisher delayed by a whole lap
+ * could find a newer task in its place; the CAS on the entry keeps the newer one and evicts the
+ * late one instead. The ring's segments are allocated as positions first reach them; if that
+ * allocation fails, the task is simply not retained (its handle still holds its result). With no
+ * retention a task's slot is freed as soon as it finishes.
  *
- * <p>Why a free slot always exists for an admitted submit. The scheduler keeps this order:
- * a finishing task is retired here (freeing an evicted slot) <em>before</em> the admission count
- * or the carrier it occupied is released. So every slot in use belongs to one of: a task counted
- * in the admission word (at most {@code maxQueueSize}, the submitter itself included), a task held
- * by a carrier (at most {@code maxConcurrent}), or a task in the ring (at most
- * {@code retention}). The table has more slots than that sum, so {@link #register} finds one.
- * Its spin is a guard against a broken invariant, not a wait.
+ * <p>Why a free slot always exists for an admitted submit: the scheduler retires a finishing
+ * task here (freeing an evicted slot) <em>before</em> it gives back the task's admission count or
+ * carrier. So every slot in use belongs to a task counted as pending (at most
+ * {@code maxQueueSize}, the submitter itself included), a task held by a carrier (at most
+ * {@code maxConcurrent}), or a task in the ring (at most {@code retention}). The table has more
+ * slots than that sum, so {@link #register} always finds one.
  */
 final class TaskIndex {
-    private final AtomicReferenceArray<Task<?>> table;
-    private final int slotBits;
-    private final long slotMask;
-    private final long[] generations; // owned by the slot's current holder
-    private final AtomicIntegerArray nextFree; // the free stack's links: slot + 1, 0 ends it
-    private volatile long freeHead; // tag << 32 | (top slot + 1)
+    /** Slots per segment of the table and of the ring: small enough that an idle scheduler is small. */
+    static final int SEGMENT = 1024;
+    private static final int SEGMENT_SHIFT = Integer.numberOfTrailingZeros(SEGMENT);
+
     private static final VarHandle FREE_HEAD;
+    private static final VarHandle FRESH;
 
     static {
         try {
-            FREE_HEAD = MethodHandles.lookup().findVarHandle(TaskIndex.class, "freeHead", long.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            FREE_HEAD = l.findVarHandle(TaskIndex.class, "freeHead", long.class);
+            FRESH = l.findVarHandle(TaskIndex.class, "fresh", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private final AtomicReferenceArray<Task<?>> ring;
+    /** One segment of the table: tasks, their slots' generations and free-stack links. */
+    private static final class Segment {
+        final AtomicReferenceArray<Task<?>> tasks;
+        final long[] generations; // owned by the slot's current holder
+        final AtomicIntegerArray next; // free-stack links: slot + 1, 0 ends the stack
+
+        Segment(int size) {
+            tasks = new AtomicReferenceArray<>(size);
+            generations = new long[size];
+            next = new AtomicIntegerArray(size);
+        }
+    }
+
+    private final int capacity;
+    private final int slotBits;
+    private final long slotMask;
+    private final int segmentSize;
+    private final AtomicReferenceArray<Segment> segments;
+    private volatile long freeHead; // tag << 32 | (top slot + 1)
+    private volatile int fresh; // slots ever handed out; those below are in use or on the stack
+
     private final int retention;
+    private final AtomicReferenceArray<AtomicReferenceArray<Task<?>>> ring;
     private final AtomicLong ringSequence = new AtomicLong();
 
     TaskIndex(int maxQueueSize, int maxConcurrent, int retention) {
         long needed = (long) maxQueueSize + 2L * maxConcurrent + retention;
-        int size = Math.max(2, Integer.highestOneBit((int) Math.min(needed, 1 << 30) - 1) << 1);
-        this.table = new AtomicReferenceArray<>(size);
-        this.slotBits = Integer.numberOfTrailingZeros(size);
-        this.slotMask = size - 1;
-        this.generations = new long[size];
-        this.nextFree = new AtomicIntegerArray(size);
-        for (int i = 0; i < size - 1; i++) {
-            nextFree.set(i, i + 2); // slot i links to slot i + 1
-        }
-        this.freeHead = 1; // slot 0 on top, tag 0
+        this.capacity = Math.max(2, Integer.highestOneBit((int) Math.min(needed, 1 << 30) - 1) << 1);
+        this.slotBits = Integer.numberOfTrailingZeros(capacity);
+        this.slotMask = capacity - 1;
+        this.segmentSize = Math.min(SEGMENT, capacity);
+        this.segments = new AtomicReferenceArray<>(capacity / segmentSize);
         this.retention = retention;
-        this.ring = retention == 0 ? null : new AtomicReferenceArray<>(retention);
+        this.ring = retention == 0 ? null
+                : new AtomicReferenceArray<>((retention + SEGMENT - 1) >>> SEGMENT_SHIFT);
     }
 
-    /** Takes a slot, creates the task there and publishes it for lookups. */
-    <T> Task<T> register(TaskSpec<T> spec, SchedulerCore core, long nowNanos) {
-        int slot = popFreeSlot();
-        long id = (generations[slot]++ << slotBits) | slot;
-        Task<T> task = new Task<>(id, slot, spec, core, nowNanos);
-        table.lazySet(slot, task); // release: a reader that finds the task sees it whole
-        return task;
+    /** Takes a slot, gives the task its id there and publishes it for lookups. */
+    void register(Task<?> task) {
+        int slot = takeSlot();
+        Segment seg = segments.get(slot / segmentSize);
+        int i = slot % segmentSize;
+        task.slot = slot;
+        task.id = (seg.generations[i]++ << slotBits) | slot;
+        seg.tasks.lazySet(i, task); // release: a reader that finds the task sees it whole
     }
 
-    private int popFreeSlot() {
+    private int takeSlot() {
         for (;;) {
             long head = freeHead;
             int top = (int) head; // slot + 1
-            if (top == 0) {
+            if (top != 0) {
+                long next = ((head >>> 32) + 1) << 32 | (nextOf(top - 1) & 0xFFFF_FFFFL);
+                if (FREE_HEAD.compareAndSet(this, head, next)) {
+                    return top - 1;
+                }
+                continue;
+            }
+            int f = fresh;
+            if (f >= capacity) {
+                if (freeHead != head) {
+                    continue; // a slot was given back meanwhile
+                }
                 // unreachable while the class invariant holds; see the notes
                 throw new IllegalStateException("no free task slot: the slot bound was broken");
             }
-            long next = ((head >>> 32) + 1) << 32 | (nextFree.get(top - 1) & 0xFFFF_FFFFL);
-            if (FREE_HEAD.compareAndSet(this, head, next)) {
-                return top - 1;
+            int s = f / segmentSize;
+            if (segments.get(s) == null) {
+                segments.compareAndSet(s, null, new Segment(segmentSize)); // before the claim
+            }
+            if (FRESH.compareAndSet(this, f, f + 1)) {
+                return f;
             }
         }
     }
 
-    private void pushFreeSlot(int slot) {
+    private int nextOf(int slot) {
+        return segments.get(slot / segmentSize).next.get(slot % segmentSize);
+    }
+
+    private void giveBack(int slot) {
+        AtomicIntegerArray links = segments.get(slot / segmentSize).next;
         for (;;) {
             long head = freeHead;
-            nextFree.set(slot, (int) head);
+            links.set(slot % segmentSize, (int) head);
             long next = ((head >>> 32) + 1) << 32 | (slot + 1);
             if (FREE_HEAD.compareAndSet(this, head, next)) {
                 return;
@@ -117,8 +156,20 @@ final class TaskIndex {
 
     /** Returns the task with this id, or null if it is unknown or no longer retained. */
     Task<?> find(long id) {
-        Task<?> t = table.get((int) (id & slotMask));
+        int slot = (int) (id & slotMask);
+        if (id < 0 || slot >= fresh) {
+            return null;
+        }
+        Task<?> t = segments.get(slot / segmentSize).tasks.get(slot % segmentSize);
         return t != null && t.id == id ? t : null;
+    }
+
+    /**
+     * Undoes {@link #register} for a task that was never published to a queue: a submit whose
+     * enqueue failed.
+     */
+    void unregister(Task<?> task) {
+        free(task);
     }
 
     /** Enters a finished task into retention, evicting the oldest retained task if full. */
@@ -128,15 +179,21 @@ final class TaskIndex {
             return;
         }
         long position = ringSequence.getAndIncrement();
-        task.retiredAt = position;
         int entry = (int) (position % retention);
+        AtomicReferenceArray<Task<?>> seg = ringSegment(entry >>> SEGMENT_SHIFT);
+        if (seg == null) {
+            free(task); // out of memory for the ring: not retained, nothing else lost
+            return;
+        }
+        int i = entry & (SEGMENT - 1);
+        task.retiredAt = position;
         for (;;) {
-            Task<?> there = ring.get(entry);
+            Task<?> there = seg.get(i);
             if (there != null && there.retiredAt > position) {
                 free(task); // a lap late: the newer task stays, and ours is the oldest
                 return;
             }
-            if (ring.compareAndSet(entry, there, task)) {
+            if (seg.compareAndSet(i, there, task)) {
                 if (there != null) {
                     free(there);
                 }
@@ -145,17 +202,38 @@ final class TaskIndex {
         }
     }
 
+    private AtomicReferenceArray<Task<?>> ringSegment(int s) {
+        AtomicReferenceArray<Task<?>> seg = ring.get(s);
+        if (seg != null) {
+            return seg;
+        }
+        try {
+            int size = Math.min(SEGMENT, retention - (s << SEGMENT_SHIFT));
+            ring.compareAndSet(s, null, new AtomicReferenceArray<>(size));
+        } catch (OutOfMemoryError e) {
+            return null;
+        }
+        return ring.get(s);
+    }
+
     private void free(Task<?> task) {
-        table.lazySet(task.slot, null);
-        pushFreeSlot(task.slot);
+        int slot = task.slot;
+        segments.get(slot / segmentSize).tasks.lazySet(slot % segmentSize, null);
+        giveBack(slot);
     }
 
     /** Visits every task in the table: pending, running and retained. Not atomic. */
     void forEach(Consumer<Task<?>> visitor) {
-        for (int i = 0, n = table.length(); i < n; i++) {
-            Task<?> t = table.get(i);
-            if (t != null) {
-                visitor.accept(t);
+        for (int s = 0, n = segments.length(); s < n; s++) {
+            Segment seg = segments.get(s);
+            if (seg == null) {
+                return; // segments are allocated in order
+            }
+            for (int i = 0; i < segmentSize; i++) {
+                Task<?> t = seg.tasks.get(i);
+                if (t != null) {
+                    visitor.accept(t);
+                }
             }
         }
     }
@@ -163,9 +241,18 @@ final class TaskIndex {
     /** Returns how many slots are in use; for tests of the memory bound. Exact only when quiet. */
     int slotsInUse() {
         int free = 0;
-        for (int top = (int) freeHead; top != 0 && free < table.length(); top = nextFree.get(top - 1)) {
+        for (int top = (int) freeHead; top != 0 && free < capacity; top = nextOf(top - 1)) {
             free++;
         }
-        return table.length() - free;
+        return fresh - free;
+    }
+
+    /** Returns how many table segments are allocated; for tests of memory that follows use. */
+    int segmentsAllocated() {
+        int n = 0;
+        while (n < segments.length() && segments.get(n) != null) {
+            n++;
+        }
+        return n;
     }
 }

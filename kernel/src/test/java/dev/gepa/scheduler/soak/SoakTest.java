@@ -7,7 +7,7 @@ import dev.gepa.scheduler.TaskHandle;
 import dev.gepa.scheduler.TaskResult;
 import dev.gepa.scheduler.TaskSpec;
 import dev.gepa.scheduler.TaskState;
-import dev.gepa.scheduler.internal.SchedulerCore;
+import dev.gepa.scheduler.internal.KernelProbe;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -91,7 +91,7 @@ class SoakTest {
         long started = System.nanoTime();
         Scheduler scheduler = Scheduler.builder().maxConcurrent(MAX_CONCURRENT)
                 .maxQueueSize(MAX_QUEUE_SIZE).resultRetention(RETENTION).build();
-        SchedulerCore core = (SchedulerCore) scheduler; // internal seams: queued tasks, id slots
+        Scheduler core = scheduler; // internal seams: queued tasks, id slots
         Shared shared = new Shared((int) tasks);
         CyclicBarrier checkpoint = new CyclicBarrier(PRODUCERS + 1);
         List<Producer> producers = new ArrayList<>();
@@ -112,8 +112,8 @@ class SoakTest {
         int[] slots = new int[CHECKPOINTS];
         for (int c = 0; c < CHECKPOINTS; c++) {
             awaitBarrier(checkpoint, shared); // every producer has paused at this checkpoint
-            queued[c] = core.queuedTaskCount();
-            slots[c] = core.slotsInUse();
+            queued[c] = KernelProbe.queuedTaskCount(core);
+            slots[c] = KernelProbe.slotsInUse(core);
             heap[c] = usedHeapAfterGc();
             awaitBarrier(checkpoint, shared); // let them go on
         }
@@ -400,9 +400,9 @@ class SoakTest {
                 } else if (action < CANCEL_OWN_PER_1024 + CANCEL_RUNNING_PER_1024 + RESULT_READ_PER_1024
                         + STATUS_READ_PER_1024) {
                     checkStatus(scheduler.status());
-                    SchedulerCore core = (SchedulerCore) scheduler;
-                    shared.maxQueued.accumulateAndGet(core.queuedTaskCount(), Math::max);
-                    shared.maxSlots.accumulateAndGet(core.slotsInUse(), Math::max);
+                    Scheduler core = scheduler;
+                    shared.maxQueued.accumulateAndGet(KernelProbe.queuedTaskCount(core), Math::max);
+                    shared.maxSlots.accumulateAndGet(KernelProbe.slotsInUse(core), Math::max);
                 }
             }
         }

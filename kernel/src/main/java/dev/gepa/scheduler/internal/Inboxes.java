@@ -1,0 +1,241 @@
+package dev.gepa.scheduler.internal;
+
+import org.jctools.queues.MessagePassingQueue;
+import org.jctools.queues.MpscUnboundedXaddArrayQueue;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The priority queues: one JCTools MPSC queue per level that any thread offers to, consumed by
+ * whichever carrier holds the <em>consumer role</em>.
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * <p>The consumer role is a try-lock: {@link #tryAcquireRole()} is one CAS of {@code role} from
+ * 0 to 1, and a thread that loses simply does not consume. The holder only moves tasks between
+ * queues and CASes their states: it never runs user code, never blocks, never parks or unparks
+ * anyone, and gives the role up in a {@code finally}. Carriers take it to claim their own next
+ * task; a canceller takes it only to purge tombstones (bounded, below).
+ * {@link #releaseRole()} is a volatile store followed by a full fence, so the holder's next
+ * reads (is there more work? is a carrier idle?) are ordered after it: a carrier that failed
+ * to take the role after announcing itself idle is seen by the holder's check.
+ *
+ * <p>A level's order is its backlog first, then its inbox. The backlog is consumer-private
+ * and is filled only by the purge, which moves a level's inbox into it keeping live tasks only:
+ * one linear pass, so purging n queued tasks costs O(n), and it runs once per
+ * {@code purgeThreshold} (at least {@code maxQueueSize}) cancels: O(1) amortised per cancel.
+ *
+ * <p>Strict priority for completed submits. {@code relaxedPoll} returns null while a producer is
+ * between claiming a slot and storing its task. {@link #claimNext()} then stops at that level
+ * (it does not look at less urgent levels) and reports {@link #STALLED}: a task whose submit has
+ * returned is never passed over by a less urgent one. The stalled producer wakes an idle carrier
+ * after its store (see {@code SchedulerCore}), so stopping loses nothing.
+ *
+ * <p>Counters written by the role holder alone, with release stores, and read by producers for
+ * admission: {@code claimed} (tasks claimed for running) and {@code dequeued} (queue entries
+ * removed: claims, dropped tombstones and discarded tasks).
+ */
+final class Inboxes extends InboxesPad1 {
+    /** Returned by {@link #claimNext()} when a level holds a task not yet stored. */
+    static final Task<?> STALLED = new Task<>(null, null, 0L);
+
+    private final MessagePassingQueue<Task<?>>[] inboxes;
+    private final Backlog[] backlogs;
+
+    @SuppressWarnings("unchecked")
+    Inboxes(int levels, int maxQueueSize) {
+        int chunk = Math.max(16, Math.min(1024, Integer.highestOneBit(maxQueueSize)));
+        inboxes = new MessagePassingQueue[levels];
+        backlogs = new Backlog[levels];
+        for (int i = 0; i < levels; i++) {
+            // pooled chunks: steady state allocates nothing on offer
+            inboxes[i] = new MpscUnboundedXaddArrayQueue<>(chunk, 4);
+            backlogs[i] = new Backlog();
+        }
+    }
+
+    // ------------------------------------------------------------------ any thread
+
+    void offer(Task<?> task, int level) {
+        inboxes[level].offer(task);
+    }
+
+    /**
+     * Whether some level may hold a task: exact for the role holder, a hint for others (a
+     * backlog's size is read without ordering).
+     */
+    boolean mayHoldTasks() {
+        for (int level = 0; level < inboxes.length; level++) {
+            if (!inboxes[level].isEmpty() || !backlogs[level].isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Queue entries now, tombstones included. Exact only when quiescent; for tests. */
+    int queuedEntries() {
+        int n = 0;
+        for (int level = 0; level < inboxes.length; level++) {
+            n += inboxes[level].size() + backlogs[level].size();
+        }
+        return n;
+    }
+
+    // ------------------------------------------------------------------ the role holder
+
+    /**
+     * Claims the most urgent live task (PENDING to DISPATCHED), dropping tombstones on the way.
+     *
+     * @return the task; null if every level is empty; {@link #STALLED} if a level's next task
+     *         is not stored yet (see the notes)
+     */
+    Task<?> claimNext() {
+        long claims = lpClaimed();
+        long removed = lpDequeued();
+        try {
+            for (int level = 0; level < inboxes.length; level++) {
+                Task<?> task;
+                while ((task = poll(level)) != null) {
+                    removed++;
+                    if (task.tryClaim()) {
+                        claims++;
+                        return task;
+                    }
+                }
+                if (!inboxes[level].isEmpty()) {
+                    return STALLED;
+                }
+            }
+            return null;
+        } finally {
+            soDequeued(removed);
+            soClaimed(claims);
+        }
+    }
+
+    /** Removes the next task of any level for discarding; null if none is stored. */
+    Task<?> pollAny() {
+        for (int level = 0; level < inboxes.length; level++) {
+            Task<?> task = poll(level);
+            if (task != null) {
+                soDequeued(lpDequeued() + 1);
+                return task;
+            }
+        }
+        return null;
+    }
+
+    private Task<?> poll(int level) {
+        Backlog backlog = backlogs[level];
+        return backlog.isEmpty() ? inboxes[level].relaxedPoll() : backlog.pollFirst();
+    }
+
+    /**
+     * Moves every level's inbox into its backlog, keeping only live tasks. Linear in the number
+     * of queued entries; allocates only when a backlog must grow, before it takes the task.
+     *
+     * @return the number of tombstones removed
+     */
+    int purge() {
+        int removed = 0;
+        try {
+            for (int level = 0; level < inboxes.length; level++) {
+                Backlog backlog = backlogs[level];
+                removed += backlog.purge();
+                MessagePassingQueue<Task<?>> inbox = inboxes[level];
+                for (;;) {
+                    backlog.ensureRoomForOne();
+                    Task<?> task = inbox.relaxedPoll();
+                    if (task == null) {
+                        break;
+                    }
+                    if (task.isPending()) {
+                        backlog.addLast(task);
+                    } else {
+                        removed++;
+                    }
+                }
+            }
+        } finally {
+            soDequeued(lpDequeued() + removed);
+        }
+        return removed;
+    }
+}
+
+/*
+ * Padding: the role word and the counters its holder writes share cache lines of their own, away
+ * from the producers' lines and from the read-mostly fields. Classes are declared in inheritance
+ * order; a class's fields are laid out after its superclass's (a small field may fill the 4-byte
+ * gap after a compressed header, hence padding before the first hot field too).
+ */
+abstract class InboxesPad0 {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p08, p09, p0a, p0b, p0c, p0d, p0e, p0f;
+}
+
+abstract class InboxesRole extends InboxesPad0 {
+    private static final VarHandle ROLE;
+    private static final VarHandle CLAIMED;
+    private static final VarHandle DEQUEUED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            ROLE = l.findVarHandle(InboxesRole.class, "role", int.class);
+            CLAIMED = l.findVarHandle(InboxesRole.class, "claimed", long.class);
+            DEQUEUED = l.findVarHandle(InboxesRole.class, "dequeued", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** 1 while a thread holds the consumer role. */
+    private volatile int role;
+    /** Tasks claimed for running; written by the role holder only. */
+    private long claimed;
+    /** Queue entries removed (claims, tombstones, discards); written by the role holder only. */
+    private long dequeued;
+
+    /** Takes the consumer role if it is free: one CAS, never a wait. */
+    final boolean tryAcquireRole() {
+        return role == 0 && ROLE.compareAndSet(this, 0, 1);
+    }
+
+    /** Gives the role up; the fence orders the caller's next reads after it (see the notes). */
+    final void releaseRole() {
+        ROLE.setVolatile(this, 0);
+        VarHandle.fullFence();
+    }
+
+    final long lvClaimed() {
+        return (long) CLAIMED.getAcquire(this);
+    }
+
+    final long lvDequeued() {
+        return (long) DEQUEUED.getAcquire(this);
+    }
+
+    final long lpClaimed() {
+        return claimed;
+    }
+
+    final long lpDequeued() {
+        return dequeued;
+    }
+
+    final void soClaimed(long value) {
+        CLAIMED.setRelease(this, value);
+    }
+
+    final void soDequeued(long value) {
+        DEQUEUED.setRelease(this, value);
+    }
+}
+
+abstract class InboxesPad1 extends InboxesRole {
+    long p10, p11, p12, p13, p14, p15, p16, p17;
+    long p18, p19, p1a, p1b, p1c, p1d, p1e, p1f;
+}
