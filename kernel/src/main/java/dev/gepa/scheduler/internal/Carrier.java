@@ -28,9 +28,9 @@ import java.util.concurrent.locks.LockSupport;
  *     instead leave IDLE itself (CAS to RUNNING) when its re-check found work. Either way only the
  *     carrier clears its own bit, so a bit is never lost to a late clear.</li>
  * </ol>
- * A woken carrier that takes a task while more are queued wakes the next one (the pool's
- * {@code signalWork}), so a burst fans out over idle carriers without the submitter paying a
- * wake-up per task.
+ * A spinner that takes a task while more are queued wakes an idle carrier (submitters did not,
+ * since it was spinning), so a burst fans out. Before it waits, a carrier flushes its batch of
+ * finished tasks into result retention ({@link TaskIndex.Retirer}).
  *
  * <p>Errors. Evaluator throwables fail their task ({@link Task}). Anything thrown by the
  * kernel's own code on this thread (an OutOfMemoryError in a purge, an asynchronous error) is
@@ -88,6 +88,8 @@ final class Carrier implements Runnable, Task.Runner {
     private volatile int parkState;
     /** The task this carrier holds, or null; read by status() for {@code running}. */
     private Task<?> current;
+    /** This carrier's batch of finished tasks on their way into result retention. */
+    private final TaskIndex.Retirer retirer;
 
     private long started;
     private long waitNanos;
@@ -101,6 +103,7 @@ final class Carrier implements Runnable, Task.Runner {
         this.core = core;
         this.pool = pool;
         this.index = index;
+        this.retirer = core.newRetirer();
     }
 
     @Override
@@ -109,6 +112,7 @@ final class Carrier implements Runnable, Task.Runner {
         try {
             loop();
         } finally {
+            retirer.flush();
             pool.onExit();
         }
     }
@@ -117,7 +121,7 @@ final class Carrier implements Runnable, Task.Runner {
         long clock = 0L; // System.nanoTime() while it still stands for "now", else 0
         for (;;) {
             try {
-                Task<?> task = core.take(this);
+                Task<?> task = core.take(this, false);
                 if (task == null) {
                     if ((task = awaitTask()) == null) {
                         return; // shut down and nothing pending
@@ -141,6 +145,7 @@ final class Carrier implements Runnable, Task.Runner {
     /** Runs a claimed task on the calling thread; for tests of a carrier-less scheduler. */
     void runForTest(Task<?> task) {
         runTask(task, 0L);
+        retirer.flush();
     }
 
     /** Runs a task this carrier claimed; returns the clock for the next task, or 0. */
@@ -162,6 +167,7 @@ final class Carrier implements Runnable, Task.Runner {
      * @return the task taken, or null to exit
      */
     private Task<?> awaitTask() {
+        retirer.flush(); // before waiting: retention and free slots do not wait on an idle carrier
         Task<?> task = spin();
         if (task != null) {
             return task;
@@ -169,10 +175,13 @@ final class Carrier implements Runnable, Task.Runner {
         for (;;) {
             PARK_STATE.setVolatile(this, IDLE);
             pool.markIdle(index);
-            task = core.take(this);
+            task = core.take(this, true);
             boolean quiescent = task == null && core.isQuiescentShutdown();
             if (task != null || quiescent) {
                 leaveIdle();
+                if (quiescent) {
+                    core.onQuiescentShutdown();
+                }
                 return task;
             }
             while (parkState == IDLE) {
@@ -183,10 +192,11 @@ final class Carrier implements Runnable, Task.Runner {
                 LockSupport.park(this);
             }
             leaveIdle();
-            if ((task = core.take(this)) != null) {
+            if ((task = core.take(this, false)) != null) {
                 return task;
             }
             if (core.isQuiescentShutdown()) {
+                core.onQuiescentShutdown();
                 return null;
             }
             if ((task = spin()) != null) {
@@ -208,8 +218,10 @@ final class Carrier implements Runnable, Task.Runner {
                     // is not suppressed by our own spinning
                     pool.stopSpinning();
                     spinner = false;
-                    Task<?> task = core.take(this);
+                    Task<?> task = core.take(this, false);
                     if (task != null) {
+                        // a spinner suppressed submitters' wake-ups: fan out what is left
+                        core.signalIfWorkLeft();
                         return task;
                     }
                     if (!(spinner = pool.tryStartSpinning())) {
@@ -260,6 +272,11 @@ final class Carrier implements Runnable, Task.Runner {
 
     void soCurrent(Task<?> task) {
         CURRENT.setRelease(this, task);
+    }
+
+    @Override
+    public void retire(Task<?> task) {
+        retirer.retire(task);
     }
 
     @Override

@@ -46,6 +46,7 @@ final class CarrierPool {
     private final AtomicInteger spinning = new AtomicInteger();
     private final AtomicInteger checkedIn = new AtomicInteger();
     private final AtomicInteger live = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean wokeAllAtEnd = new java.util.concurrent.atomic.AtomicBoolean();
     private final Runnable onTerminated;
     private volatile Thread builder;
 
@@ -199,6 +200,13 @@ final class CarrierPool {
                 }
                 bits &= bits - 1; // that carrier was already leaving idle: try the next
             }
+        }
+    }
+
+    /** {@link #wakeAll()} the first time only: carriers exiting at a quiet shutdown. */
+    void wakeAllOnce() {
+        if (!wokeAllAtEnd.get() && wokeAllAtEnd.compareAndSet(false, true)) {
+            wakeAll();
         }
     }
 

@@ -13,13 +13,16 @@ import java.lang.invoke.VarHandle;
  * <h2>Implementation notes</h2>
  *
  * <p>The consumer role is a try-lock: {@link #tryAcquireRole()} is one CAS of {@code role} from
- * 0 to 1, and a thread that loses simply does not consume. The holder only moves tasks between
- * queues and CASes their states: it never runs user code, never blocks, never parks or unparks
- * anyone, and gives the role up in a {@code finally}. Carriers take it to claim their own next
- * task; a canceller takes it only to purge tombstones (bounded, below).
- * {@link #releaseRole()} is a volatile store followed by a full fence, so the holder's next
- * reads (is there more work? is a carrier idle?) are ordered after it: a carrier that failed
- * to take the role after announcing itself idle is seen by the holder's check.
+ * FREE to HELD, and a thread that loses simply does not consume. The holder only moves tasks
+ * between queues and CASes their states: it never runs user code, never blocks, never parks or
+ * unparks anyone, and gives the role up in a {@code finally}. Carriers take it to claim their
+ * own next task; a canceller takes it only to purge tombstones (bounded, below).
+ * A carrier that is about to park ({@link #acquireRoleOrMarkMissed()}) and finds the role held
+ * marks it MISSED instead; {@link #releaseRole()} (one getAndSet) tells the holder so, and only
+ * then does the holder look for more work and an idle carrier to wake. Both are atomic
+ * read-modify-writes, so the parking carrier's idle announcement before its mark is seen by the
+ * holder's check after its release: no task is left behind a missed role, and an uncontended
+ * take costs one CAS and one getAndSet.
  *
  * <p>A level's order is its backlog first, then its inbox. The backlog is consumer-private
  * and is filled only by the purge, which moves a level's inbox into it keeping live tasks only:
@@ -192,7 +195,14 @@ abstract class InboxesRole extends InboxesPad0 {
         }
     }
 
-    /** 1 while a thread holds the consumer role. */
+    /** The role is free. */
+    static final int FREE = 0;
+    /** A thread holds the role. */
+    static final int HELD = 1;
+    /** A thread holds the role and a carrier about to park found it taken. */
+    static final int MISSED = 2;
+
+    /** FREE, HELD or MISSED. */
     private volatile int role;
     /** Tasks claimed for running; written by the role holder only. */
     private long claimed;
@@ -201,13 +211,34 @@ abstract class InboxesRole extends InboxesPad0 {
 
     /** Takes the consumer role if it is free: one CAS, never a wait. */
     final boolean tryAcquireRole() {
-        return role == 0 && ROLE.compareAndSet(this, 0, 1);
+        return role == FREE && ROLE.compareAndSet(this, FREE, HELD);
     }
 
-    /** Gives the role up; the fence orders the caller's next reads after it (see the notes). */
-    final void releaseRole() {
-        ROLE.setVolatile(this, 0);
-        VarHandle.fullFence();
+    /**
+     * For a carrier about to park: takes the role if it is free, else marks it MISSED so that
+     * the holder checks for work and idle carriers when it gives the role up.
+     *
+     * @return whether the role was taken
+     */
+    final boolean acquireRoleOrMarkMissed() {
+        for (;;) {
+            int r = role;
+            if (r == FREE) {
+                if (ROLE.compareAndSet(this, FREE, HELD)) {
+                    return true;
+                }
+            } else if (r == MISSED || ROLE.compareAndSet(this, HELD, MISSED)) {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Gives the role up (a full fence); returns whether a parking carrier missed it meanwhile,
+     * in which case the caller must look for work left and an idle carrier to wake.
+     */
+    final boolean releaseRole() {
+        return (int) ROLE.getAndSet(this, FREE) == MISSED;
     }
 
     final long lvClaimed() {

@@ -323,6 +323,11 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         return isShutdown(c) && pendingCount(c) == 0;
     }
 
+    /** Wakes every carrier once, so that each sees the quiet shutdown; by the first to see it. */
+    void onQuiescentShutdown() {
+        pool.wakeAllOnce();
+    }
+
     /** After a pending count is given back: the last one after shutdown lets carriers exit. */
     private void afterPendingReleased() {
         long c = lvCtl();
@@ -338,14 +343,18 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
      * {@code shutdownNow()}, cancels what raced into the queues. Returns null if there is no
      * task, the role is taken, or the next task is not stored yet; each of those cases wakes an
      * idle carrier again when it changes ({@link Inboxes}, {@link Carrier}).
+     *
+     * @param aboutToPark whether the carrier has announced itself idle: a role found taken is
+     *                    then marked missed, so that its holder wakes a carrier if work is left
      */
-    Task<?> take(Carrier carrier) {
+    Task<?> take(Carrier carrier, boolean aboutToPark) {
         for (;;) {
-            if (!inboxes.tryAcquireRole()) {
+            if (!(aboutToPark ? inboxes.acquireRoleOrMarkMissed() : inboxes.tryAcquireRole())) {
                 return null;
             }
             Task<?> task = null;
             Task<?> discarded = null;
+            boolean missed;
             try {
                 long c = lvCtl();
                 if (isDiscarding(c)) {
@@ -360,23 +369,24 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
                     }
                 }
             } finally {
-                inboxes.releaseRole();
+                missed = inboxes.releaseRole();
+            }
+            if (missed) {
+                signalIfWorkLeft();
             }
             if (discarded != null) { // outside the role: completing a future runs callbacks
                 discarded.signalFuture();
                 afterPendingReleased();
                 continue;
             }
-            if (task == null || task == Inboxes.STALLED) {
-                return null;
-            }
-            if (pool.hasIdle() && inboxes.mayHoldTasks()) {
-                pool.signalWork(); // more queued while a carrier sleeps: fan out
-            }
-            if (isShutdown(lvCtl())) {
-                afterPendingReleased();
-            }
-            return task;
+            return task == Inboxes.STALLED ? null : task;
+        }
+    }
+
+    /** Wakes an idle carrier if tasks are queued and none is spinning; after a role release. */
+    void signalIfWorkLeft() {
+        if (pool.hasIdle() && inboxes.mayHoldTasks()) {
+            pool.signalWork();
         }
     }
 
@@ -397,38 +407,39 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
 
     // ------------------------------------------------------------------ task callbacks
 
-    /** A carrier finished a task, or a canceller won against a running one: retention. */
-    void retire(Task<?> task) {
-        index.retire(task);
+    /** A carrier's batch of retirements ({@link TaskIndex.Retirer}). */
+    TaskIndex.Retirer newRetirer() {
+        return index.newRetirer();
     }
 
-    /** The bookkeeping of a running cancel, before CANCELLED is published. */
-    void onRunningCancelled(Task<?> task) {
-        index.retire(task);
+    /** The count of a running cancel, before CANCELLED is published. */
+    void onRunningCancelled() {
         runningCancels.increment();
     }
 
-    /**
-     * The bookkeeping of a pending cancel, before CANCELLED is published: retire first, then
-     * give the pending count back (the id table's slot bound, {@link TaskIndex}).
-     */
-    void onPendingCancelled(Task<?> task) {
-        index.retire(task);
+    /** The count of a pending cancel, and its pending count given back, before CANCELLED. */
+    void onPendingCancelled() {
         incrementPendingCancels();
+    }
+
+    /** A canceller's task enters result retention, after it was published CANCELLED. */
+    void retire(Task<?> task) {
+        index.retire(task);
     }
 
     /** After a pending cancel was published and its future completed: purge, shutdown. */
     void afterPendingCancel() {
         if (tombstones() >= purgeThreshold && inboxes.tryAcquireRole()) {
+            boolean missed;
             try {
                 if (tombstones() >= purgeThreshold) {
                     inboxes.purge();
                 }
             } finally {
-                inboxes.releaseRole();
+                missed = inboxes.releaseRole();
             }
-            if (pool.hasIdle() && inboxes.mayHoldTasks()) {
-                pool.signalWork(); // a carrier may have found the role taken and parked
+            if (missed) {
+                signalIfWorkLeft(); // a carrier found the role taken and parked
             }
         }
         afterPendingReleased();
@@ -618,7 +629,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
      * carrier index, since a carrier's statistics have a single writer.
      */
     Task<?> takeForTest(int carrier) {
-        return take(pool.carriers[carrier]);
+        return take(pool.carriers[carrier], false);
     }
 
     /** Runs a task taken by {@link #takeForTest} on the calling thread, as that carrier would. */

@@ -30,16 +30,18 @@ import java.util.concurrent.CompletableFuture;
  * completion and any number of cancels exactly one wins. The winner of the step into one of the
  * three <em>settling</em> states (FINISHING, INTERRUPTING, CANCELLING) owns the task's end: it
  * does all of the bookkeeping (statistics, result retention, the admission count), and only then
- * publishes the final state with a release store, in a {@code finally} so that the task always
- * ends. Only after that does it complete the future, which runs user callbacks. Hence:
+ * publishes the final state with a volatile store, in a {@code finally} so that the task always
+ * ends. (Volatile, not release: the finisher then reads {@code future}, and that read must not
+ * move before the store; see the future's protocol below.) Only after that does it complete the future, which runs user callbacks. Hence:
  * <ul>
  * <li>each accepted task is counted exactly once, and a reader that sees a final state (through
- *     {@link #state()}, {@link #isDone()} or {@code result(id)}) also sees its counts, its
- *     retention and its free place in the bound: {@code status()} taken after every task is
- *     final is exact;</li>
- * <li>a callback never runs before its task is final and its place given back, and no carrier
- *     ever waits for a callback: the carrier completes its own tasks' futures after it has
- *     published them, and a canceller completes the future on its own thread.</li>
+ *     {@link #state()}, {@link #isDone()} or {@code result(id)}) also sees its counts and its
+ *     free place in the bound: {@code status()} taken after every task is final is exact;</li>
+ * <li>the winner enters the task into result retention right <em>after</em> publishing it (so a
+ *     task is never evicted, and unfindable, while it still reads as pending or running), and
+ *     completes the future after that: a callback never runs before its task is final,
+ *     retained and its place given back, and no carrier ever waits for a callback (the carrier
+ *     completes its own tasks' futures; a canceller completes the future on its own thread).</li>
  * </ul>
  * Publicly the settling states read as the state they came from: CANCELLING as PENDING,
  * FINISHING and INTERRUPTING as RUNNING; a settling task cannot be cancelled again.
@@ -61,8 +63,7 @@ import java.util.concurrent.CompletableFuture;
  * to INTERRUPTING and interrupts the runner if it was executing. A carrier whose CAS to
  * EXECUTING or FINISHING loses waits while the state is INTERRUPTING (the canceller's few stores,
  * no user code), so the interrupt lands before the carrier clears its interrupt status, never on
- * a later task, and the task is retired before the carrier takes another (the id table's slot
- * bound, {@link TaskIndex}).
+ * a later task.
  *
  * <p>The {@link CompletableFuture} view is created lazily (most hot-path callers never ask for
  * it). Creator: CAS the field, then read the state and complete the future if final. Finisher:
@@ -108,6 +109,9 @@ public final class Task<T> implements TaskHandle<T> {
 
         /** The evaluator returned ({@code failed} false) or threw, after {@code ranNanos}. */
         void onFinish(boolean failed, long ranNanos);
+
+        /** Enters the finished task into result retention, before it is published final. */
+        void retire(Task<?> task);
     }
 
     /** Set by {@link TaskIndex#register} before the task is published; read-only after. */
@@ -197,10 +201,10 @@ public final class Task<T> implements TaskHandle<T> {
                 FINISHED_NANOS.setRelease(this, end);
             }
             carrier.onFinish(failed, end - startNanos);
-            core.retire(this);
         } finally {
-            STATE.setRelease(this, failed ? FAILED : COMPLETED);
+            STATE.setVolatile(this, failed ? FAILED : COMPLETED);
         }
+        carrier.retire(this); // final first: a task is never evicted while it still reads RUNNING
         Thread.interrupted(); // an interrupt the evaluator left must not reach a callback
         return signalFuture() ? 0L : end;
     }
@@ -224,6 +228,7 @@ public final class Task<T> implements TaskHandle<T> {
             if (s == PENDING) {
                 if (STATE.compareAndSet(this, PENDING, CANCELLING)) {
                     settleCancelledPending();
+                    core.retire(this);
                     signalFuture();
                     core.afterPendingCancel();
                     return true;
@@ -240,10 +245,11 @@ public final class Task<T> implements TaskHandle<T> {
                             }
                         }
                         stampFinished();
-                        core.onRunningCancelled(this); // retires while the carrier waits on us
+                        core.onRunningCancelled();
                     } finally {
-                        STATE.setRelease(this, CANCELLED); // releases the carrier, whatever happened
+                        STATE.setVolatile(this, CANCELLED); // releases the carrier, whatever happened
                     }
+                    core.retire(this);
                     signalFuture();
                     return true;
                 }
@@ -260,6 +266,7 @@ public final class Task<T> implements TaskHandle<T> {
     boolean cancelQueued() {
         if (STATE.compareAndSet(this, PENDING, CANCELLING)) {
             settleCancelledPending();
+            core.retire(this);
             return true;
         }
         return false;
@@ -268,9 +275,9 @@ public final class Task<T> implements TaskHandle<T> {
     private void settleCancelledPending() {
         try {
             stampFinished();
-            core.onPendingCancelled(this);
+            core.onPendingCancelled();
         } finally {
-            STATE.setRelease(this, CANCELLED);
+            STATE.setVolatile(this, CANCELLED);
         }
     }
 

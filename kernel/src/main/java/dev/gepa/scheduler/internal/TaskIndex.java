@@ -37,17 +37,25 @@ import java.util.function.Consumer;
  * allocation fails, the task is simply not retained (its handle still holds its result). With no
  * retention a task's slot is freed as soon as it finishes.
  *
- * <p>Why a free slot always exists for an admitted submit: the scheduler retires a finishing
- * task here (freeing an evicted slot) <em>before</em> it gives back the task's admission count or
- * carrier. So every slot in use belongs to a task counted as pending (at most
- * {@code maxQueueSize}, the submitter itself included), a task held by a carrier (at most
- * {@code maxConcurrent}), or a task in the ring (at most {@code retention}). The table has more
- * slots than that sum, so {@link #register} always finds one.
+ * <p>Carriers retire through a {@link Retirer}, which gives evicted slots back in batches: one
+ * free-stack CAS per batch instead of per task.
+ *
+ * <p>Why a free slot exists for an admitted submit: every slot in use belongs to a task counted
+ * as pending (at most {@code maxQueueSize}, the submitter itself included), a task held by a
+ * carrier (at most {@code maxConcurrent}; a carrier retires its task before it takes another), a
+ * slot in a carrier's give-back batch (at most {@code BATCH} per carrier), a task in the ring (at
+ * most {@code retention}), or a task whose canceller has published it CANCELLED (so its place is
+ * free) and not yet retired it: a few statements, one per cancelling thread. The table has
+ * {@code SLACK} slots more than the sum of the bounded terms; a submit that still finds none
+ * waits for a canceller to finish those statements.
  */
 final class TaskIndex {
     /** Slots per segment of the table and of the ring: small enough that an idle scheduler is small. */
     static final int SEGMENT = 1024;
     private static final int SEGMENT_SHIFT = Integer.numberOfTrailingZeros(SEGMENT);
+
+    /** Slots beyond the bound, for cancellers between publishing a task and retiring it. */
+    private static final int SLACK = 256;
 
     private static final VarHandle FREE_HEAD;
     private static final VarHandle FRESH;
@@ -88,7 +96,8 @@ final class TaskIndex {
     private final AtomicLong ringSequence = new AtomicLong();
 
     TaskIndex(int maxQueueSize, int maxConcurrent, int retention) {
-        long needed = (long) maxQueueSize + 2L * maxConcurrent + retention;
+        long needed = (long) maxQueueSize + (2L + Retirer.BATCH) * maxConcurrent + retention
+                + SLACK;
         this.capacity = Math.max(2, Integer.highestOneBit((int) Math.min(needed, 1 << 30) - 1) << 1);
         this.slotBits = Integer.numberOfTrailingZeros(capacity);
         this.slotMask = capacity - 1;
@@ -122,11 +131,10 @@ final class TaskIndex {
             }
             int f = fresh;
             if (f >= capacity) {
-                if (freeHead != head) {
-                    continue; // a slot was given back meanwhile
-                }
-                // unreachable while the class invariant holds; see the notes
-                throw new IllegalStateException("no free task slot: the slot bound was broken");
+                // only while more than SLACK cancellers sit between publishing and retiring
+                // their tasks (see the notes): wait for one to give its slot back
+                Thread.onSpinWait();
+                continue;
             }
             int s = f / segmentSize;
             if (segments.get(s) == null) {
@@ -143,11 +151,16 @@ final class TaskIndex {
     }
 
     private void giveBack(int slot) {
-        AtomicIntegerArray links = segments.get(slot / segmentSize).next;
+        giveBackChain(slot + 1, slot);
+    }
+
+    /** Pushes a chain of slots, linked top (slot + 1) down to {@code bottom}, in one CAS. */
+    private void giveBackChain(int top, int bottom) {
+        AtomicIntegerArray bottomLinks = segments.get(bottom / segmentSize).next;
         for (;;) {
             long head = freeHead;
-            links.set(slot % segmentSize, (int) head);
-            long next = ((head >>> 32) + 1) << 32 | (slot + 1);
+            bottomLinks.set(bottom % segmentSize, (int) head);
+            long next = ((head >>> 32) + 1) << 32 | top;
             if (FREE_HEAD.compareAndSet(this, head, next)) {
                 return;
             }
@@ -172,32 +185,83 @@ final class TaskIndex {
         free(task);
     }
 
-    /** Enters a finished task into retention, evicting the oldest retained task if full. */
+    /** Enters a finished task into retention at once, evicting the oldest retained task if full. */
     void retire(Task<?> task) {
         if (ring == null) {
             free(task);
             return;
         }
-        long position = ringSequence.getAndIncrement();
+        Task<?> evicted = place(task, ringSequence.getAndIncrement());
+        if (evicted != null) {
+            free(evicted);
+        }
+    }
+
+    /**
+     * Stores {@code task} at ring position {@code position}; returns the task to evict (the one
+     * there before, or {@code task} itself if a newer one is there or the ring has no memory).
+     */
+    private Task<?> place(Task<?> task, long position) {
         int entry = (int) (position % retention);
         AtomicReferenceArray<Task<?>> seg = ringSegment(entry >>> SEGMENT_SHIFT);
         if (seg == null) {
-            free(task); // out of memory for the ring: not retained, nothing else lost
-            return;
+            return task; // out of memory for the ring: not retained, nothing else lost
         }
         int i = entry & (SEGMENT - 1);
         task.retiredAt = position;
         for (;;) {
             Task<?> there = seg.get(i);
             if (there != null && there.retiredAt > position) {
-                free(task); // a lap late: the newer task stays, and ours is the oldest
-                return;
+                return task; // a lap late: the newer task stays, and ours is the oldest
             }
             if (seg.compareAndSet(i, there, task)) {
-                if (there != null) {
-                    free(there);
-                }
+                return there;
+            }
+        }
+    }
+
+    /** A carrier's batch of retirements; see {@link Retirer}. */
+    Retirer newRetirer() {
+        return new Retirer();
+    }
+
+    /**
+     * Retires one carrier's finished tasks: each enters the ring at once (so retention is exact),
+     * but the slots they evict are collected in a private chain and given back to the free stack
+     * {@link #BATCH} at a time, in one CAS, and before the carrier waits for work. So submitters,
+     * who pop the free stack, rarely meet a carrier's CAS there. An evicted task is unfindable at
+     * once; only its slot's reuse waits. Each carrier holds at most {@link #BATCH} slots here,
+     * which the table's capacity counts.
+     */
+    final class Retirer {
+        static final int BATCH = 16;
+        private int top; // the chain of evicted slots: slot + 1, linked through next; 0 = none
+        private int bottom;
+        private int size;
+
+        void retire(Task<?> task) {
+            Task<?> evicted = ring == null ? task : place(task, ringSequence.getAndIncrement());
+            if (evicted == null) {
                 return;
+            }
+            int slot = evicted.slot;
+            Segment seg = segments.get(slot / segmentSize);
+            seg.tasks.lazySet(slot % segmentSize, null);
+            seg.next.set(slot % segmentSize, top);
+            if (top == 0) {
+                bottom = slot;
+            }
+            top = slot + 1;
+            if (++size == BATCH) {
+                flush();
+            }
+        }
+
+        void flush() {
+            if (top != 0) {
+                giveBackChain(top, bottom);
+                top = 0;
+                size = 0;
             }
         }
     }
