@@ -118,6 +118,33 @@ class DispatchTest {
         }
     }
 
+    /**
+     * Proves a burst fans out to every idle carrier: each round submits as many blocking tasks
+     * as there are carriers, all idle, and every task must reach a carrier (a wake-up lost in
+     * the fan-out leaves a task queued behind parked carriers, and the bounded wait fails).
+     */
+    @Test
+    void aBurstReachesEveryIdleCarrier() throws Exception {
+        int carriers = 32;
+        try (Scheduler s = Scheduler.builder().maxConcurrent(carriers).build()) {
+            for (int round = 0; round < 300; round++) {
+                List<TaskHandle<Integer>> handles = new ArrayList<>();
+                try (Gate gate = new Gate(carriers)) {
+                    for (int i = 0; i < carriers; i++) {
+                        handles.add(s.submit(TaskSpec.of("burst-" + i, Priority.values()[i & 3], () -> {
+                            gate.pass();
+                            return 1;
+                        })));
+                    }
+                    gate.awaitArrivals();
+                }
+                for (TaskHandle<Integer> h : handles) {
+                    assertEquals(1, TestSupport.get(h), "round " + round);
+                }
+            }
+        }
+    }
+
     /** Proves that a continuous stream of submissions from two producers keeps completing to the last task. */
     @Test
     void continuousSubmissionIsCompletedToTheLastTask() throws Exception {

@@ -28,8 +28,9 @@ import java.util.concurrent.locks.LockSupport;
  *     instead leave IDLE itself (CAS to RUNNING) when its re-check found work. Either way only the
  *     carrier clears its own bit, so a bit is never lost to a late clear.</li>
  * </ol>
- * A spinner that takes a task while more are queued wakes an idle carrier (submitters did not,
- * since it was spinning), so a burst fans out. Before it waits, a carrier flushes its batch of
+ * Whoever claims a task while more are queued wakes an idle carrier ({@link SchedulerCore#take}):
+ * submitters wake nobody while a carrier spins or when every idle carrier is already woken, so
+ * this propagation is what fans a burst out. Before it waits, a carrier flushes its batch of
  * finished tasks into result retention ({@link TaskIndex.Retirer}).
  *
  * <p>Errors. Evaluator throwables fail their task ({@link Task}). Anything thrown by the
@@ -218,10 +219,8 @@ final class Carrier implements Runnable, Task.Runner {
                     // is not suppressed by our own spinning
                     pool.stopSpinning();
                     spinner = false;
-                    Task<?> task = core.take(this, false);
+                    Task<?> task = core.take(this, false); // wakes the next carrier if work is left
                     if (task != null) {
-                        // a spinner suppressed submitters' wake-ups: fan out what is left
-                        core.signalIfWorkLeft();
                         return task;
                     }
                     if (!(spinner = pool.tryStartSpinning())) {

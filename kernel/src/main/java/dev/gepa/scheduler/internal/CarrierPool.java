@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  * moves on to the next bit.
  *
  * <p>Wake-up economy ({@link #signalWork()}): wake one idle carrier only if none is spinning.
- * A spinner will take the task; a woken carrier that takes a task while more are queued signals
+ * A spinner will take the task; any carrier that claims a task while more are queued signals
  * again, so a burst fans out over the idle carriers without a wake-up per task while carriers
  * keep up, and a submitter pays at most one unpark per submit. At most one carrier spins, and
  * only while fewer carriers are busy than there are processors.

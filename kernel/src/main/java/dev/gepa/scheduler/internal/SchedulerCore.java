@@ -66,8 +66,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <h3>Dispatch</h3>
  * A carrier takes its next task with {@link #take}: the consumer role (one CAS), one claim, the
- * role given back, and, if it left tasks queued while a carrier is idle, a wake-up of one
- * (outside the role). A submitter publishes, issues a full fence, and signals only if a carrier
+ * role given back, and, if tasks are left queued while a carrier is idle, a wake-up of one
+ * (outside the role): every claim propagates, so a burst fans out over the idle carriers. A submitter publishes, issues a full fence, and signals only if a carrier
  * is idle and none is spinning. The fences pair with a carrier's idle announcement
  * ({@link Carrier}): no task is left queued while a carrier sleeps. Invariant: whenever a live
  * task is published and no carrier will look at the queues again, no carrier is idle.
@@ -371,7 +371,11 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             } finally {
                 missed = inboxes.releaseRole();
             }
-            if (missed) {
+            boolean claimed = task != null && task != Inboxes.STALLED;
+            if (missed || claimed) {
+                // propagation: whoever claims wakes the next idle carrier while work is left, so
+                // a burst fans out even when its submitters found no carrier idle (all woken,
+                // none running yet) or left the wake-up to a spinner
                 signalIfWorkLeft();
             }
             if (discarded != null) { // outside the role: completing a future runs callbacks
