@@ -228,12 +228,15 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     /**
      * Creates the task, admits it, registers and publishes it, and wakes a carrier if needed.
      * Everything that can fail for lack of memory is allocated before admission or undone
-     * after it, so a submit that throws changed nothing but, at most, the rejected count.
+     * after it, and the stack's headroom for the rest is proven before admission
+     * ({@link StackHeadroom}), so a submit that throws changed nothing but, at most, the
+     * rejected count.
      */
     private <T> Task<T> enqueue(TaskSpec<T> spec, boolean throwOnReject) {
         Objects.requireNonNull(spec, "spec must not be null");
         Task<T> task = new Task<>(spec, this, timing ? nonZero(System.nanoTime()) : 0L);
         task.slot = -1;
+        StackHeadroom.ensure(); // a StackOverflowError from here on would strand the admission
         int verdict = admit();
         if (verdict != ADMITTED) {
             rejected.increment();
@@ -379,8 +382,11 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
                 signalIfWorkLeft();
             }
             if (discarded != null) { // outside the role: completing a future runs callbacks
-                discarded.signalFuture();
-                afterPendingReleased();
+                try {
+                    discarded.signalFuture();
+                } finally {
+                    afterPendingReleased();
+                }
                 continue;
             }
             return task == Inboxes.STALLED ? null : task;

@@ -223,19 +223,23 @@ public final class Task<T> implements TaskHandle<T> {
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
+        int s = state;
+        if (s >= FINISHING || (s != PENDING && !mayInterruptIfRunning)) {
+            return false; // settling, final, or running without leave to interrupt: no probe
+        }
+        StackHeadroom.ensure(); // a StackOverflowError after the CAS would strand the task
         for (;;) {
-            int s = state;
+            s = state;
             if (s == PENDING) {
                 if (STATE.compareAndSet(this, PENDING, CANCELLING)) {
                     settleCancelledPending();
-                    core.retire(this);
-                    signalFuture();
-                    core.afterPendingCancel();
+                    afterCancelled(true);
                     return true;
                 }
             } else if ((s == DISPATCHED || s == EXECUTING) && mayInterruptIfRunning) {
                 if (STATE.compareAndSet(this, s, INTERRUPTING)) {
                     try {
+                        core.onRunningCancelled(); // counted first: the count is what must hold
                         if (s == EXECUTING) {
                             runner.interrupt(); // published before the carrier's CAS
                             if (submittedNanos != 0L) {
@@ -245,16 +249,32 @@ public final class Task<T> implements TaskHandle<T> {
                             }
                         }
                         stampFinished();
-                        core.onRunningCancelled();
                     } finally {
                         STATE.setVolatile(this, CANCELLED); // releases the carrier, whatever happened
                     }
-                    core.retire(this);
-                    signalFuture();
+                    afterCancelled(false);
                     return true;
                 }
             } else {
                 return false;
+            }
+        }
+    }
+
+    /**
+     * A canceller's steps after publishing CANCELLED, each in a {@code finally} of the one
+     * before, so that a throwing callback cannot skip retention or the pending-count follow-up.
+     */
+    private void afterCancelled(boolean wasPending) {
+        try {
+            core.retire(this);
+        } finally {
+            try {
+                signalFuture(); // user callbacks run here, on the canceller's thread
+            } finally {
+                if (wasPending) {
+                    core.afterPendingCancel();
+                }
             }
         }
     }
@@ -274,8 +294,8 @@ public final class Task<T> implements TaskHandle<T> {
 
     private void settleCancelledPending() {
         try {
+            core.onPendingCancelled(); // counted (and the bound freed) first: it must hold
             stampFinished();
-            core.onPendingCancelled();
         } finally {
             STATE.setVolatile(this, CANCELLED);
         }
@@ -397,8 +417,7 @@ public final class Task<T> implements TaskHandle<T> {
         } else if (s == FAILED) {
             f.completeFromTask(null, (Throwable) outcome);
         } else if (s == CANCELLED) {
-            f.completeFromTask(null, new CancellationException(
-                    "task " + id + " (" + spec.candidateId() + ") was cancelled"));
+            f.completeFromTask(null, new TaskCancelledException(this));
         }
     }
 
@@ -406,6 +425,26 @@ public final class Task<T> implements TaskHandle<T> {
     public String toString() {
         return "Task[id=" + id + ", candidate=" + spec.candidateId() + ", priority="
                 + spec.priority() + ", state=" + state() + "]";
+    }
+
+    /**
+     * A cancelled task's future completes with this: its message names the task, and it has no
+     * stack trace (the canceller's stack says nothing about the task, and filling it in costs
+     * stack and time on the cancel path).
+     */
+    static final class TaskCancelledException extends CancellationException {
+        private static final long serialVersionUID = 1L;
+
+        TaskCancelledException(Task<?> task) {
+            // no string concatenation: its first use bootstraps deeply, on a caller's stack
+            super(new StringBuilder(48).append("task ").append(task.id).append(" (")
+                    .append(task.spec.candidateId()).append(") was cancelled").toString());
+        }
+
+        @Override
+        public Throwable fillInStackTrace() {
+            return this;
+        }
     }
 
     /**

@@ -1,0 +1,53 @@
+package dev.gepa.scheduler.internal;
+
+/**
+ * Proves, before a caller's operation commits, that the calling thread's stack has room for
+ * everything the operation must do after its commit.
+ *
+ * <h2>Implementation notes</h2>
+ *
+ * <p>A caller near its stack limit (a deep recursion that submits per node, a long chain of
+ * future callbacks that cancels) gets a {@link StackOverflowError} at whatever method entry
+ * crosses the limit. Inside a kernel operation that would be fatal after its commit point (an
+ * admission taken but the task never published, a task published CANCELLED but never counted,
+ * a carrier marked woken but never unparked), and harmless before it. So each user-facing
+ * operation that commits shared state calls {@link #ensure()} first: a fixed-depth recursion
+ * whose frames are at least as large as the frames of the operation's whole post-commit path
+ * (in the interpreter and when compiled, since a frame's size comes from its arguments and
+ * locals). If the stack is too short, the error is thrown here, before anything changed; if
+ * not, the same stack is there again when the probe returns, so the post-commit path cannot
+ * overflow. (The JVM throws only at method entry, and native code runs in the shadow zone it
+ * keeps below every Java frame.)
+ *
+ * <p>Why this also makes undo paths safe: an operation whose body fails after the probe fails
+ * deeper than the probe reached, so its {@code finally}, back at the operation's own frame,
+ * has the probed room for the undo.
+ *
+ * <p>Cost: {@value #FRAMES} calls with stack-passed arguments, a few nanoseconds, paid by
+ * submit and cancel only; carriers, whose stacks the kernel owns, do not probe.
+ */
+final class StackHeadroom {
+    /** Probe frames; with {@link #probe}'s sixteen long arguments, several KB interpreted. */
+    static final int FRAMES = 16;
+
+    private StackHeadroom() {
+    }
+
+    /**
+     * Returns normally if the stack has the headroom; otherwise throws StackOverflowError
+     * before the caller changed anything.
+     */
+    static void ensure() {
+        if (probe(FRAMES, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) == 0L) {
+            throw new AssertionError(); // unreachable: the sum is positive; keeps the calls live
+        }
+    }
+
+    private static long probe(int depth, long a, long b, long c, long d, long e, long f, long g,
+            long h, long i, long j, long k, long l, long m, long n, long o) {
+        if (depth == 0) {
+            return a + b + c + d + e + f + g + h + i + j + k + l + m + n + o;
+        }
+        return probe(depth - 1, b, c, d, e, f, g, h, i, j, k, l, m, n, o, a) + 1L;
+    }
+}
