@@ -174,16 +174,13 @@ final class Carrier implements Runnable, Task.Runner {
             return task;
         }
         for (;;) {
-            PARK_STATE.setVolatile(this, IDLE);
-            pool.markIdle(index);
-            task = core.take(this, true);
-            boolean quiescent = task == null && core.isQuiescentShutdown();
-            if (task != null || quiescent) {
-                leaveIdle();
-                if (quiescent) {
-                    core.onQuiescentShutdown();
-                }
+            if ((task = announceIdleAndRecheck()) != null) {
                 return task;
+            }
+            if (core.isQuiescentShutdown()) {
+                leaveIdle();
+                core.onQuiescentShutdown();
+                return null;
             }
             while (parkState == IDLE) {
                 Thread.interrupted(); // a stray interrupt would make park return at once, forever
@@ -234,6 +231,27 @@ final class Carrier implements Runnable, Task.Runner {
                 pool.stopSpinning();
             }
         }
+    }
+
+    /**
+     * The carrier's side of the wake-up handshake: announces this carrier idle (IDLE, then its
+     * bit, a full fence), then looks at the queues once more. Returns a task it took, having
+     * left idle, or null: the caller may park, since any task published before the
+     * announcement was seen here and any published after it finds this carrier idle.
+     */
+    Task<?> announceIdleAndRecheck() {
+        PARK_STATE.setVolatile(this, IDLE);
+        pool.markIdle(index);
+        Task<?> task = core.take(this, true);
+        if (task != null) {
+            leaveIdle();
+        }
+        return task;
+    }
+
+    /** Whether a waker took this carrier out of IDLE since it announced itself idle. */
+    boolean isWoken() {
+        return parkState == WOKEN;
     }
 
     /** Leaves IDLE or WOKEN for RUNNING and clears this carrier's idle bit. */

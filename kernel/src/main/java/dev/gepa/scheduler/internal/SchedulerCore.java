@@ -642,6 +642,21 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         return take(pool.carriers[carrier], false);
     }
 
+    /**
+     * Plays carrier {@code carrier}'s side of the wake-up handshake up to the point where it
+     * would park: announces it idle and re-checks the queues. Returns the task it took (it has
+     * left idle), or null if it would park now; {@link #wokenForTest} then tells whether a
+     * submitter has woken it.
+     */
+    Task<?> parkCheckForTest(int carrier) {
+        return pool.carriers[carrier].announceIdleAndRecheck();
+    }
+
+    /** Whether some thread has woken carrier {@code carrier} since it announced itself idle. */
+    boolean wokenForTest(int carrier) {
+        return pool.carriers[carrier].isWoken();
+    }
+
     /** Runs a task taken by {@link #takeForTest} on the calling thread, as that carrier would. */
     void runForTest(int carrier, Task<?> task) {
         pool.carriers[carrier].runForTest(task);
