@@ -24,6 +24,11 @@ final class Backlog {
         return size == 0;
     }
 
+    /** Returns the first task without removing it, or null if empty. */
+    Task<?> peekFirst() {
+        return size == 0 ? null : elements[head];
+    }
+
     /** Removes and returns the first task, or null if empty. */
     Task<?> pollFirst() {
         if (size == 0) {
@@ -36,7 +41,11 @@ final class Backlog {
         if (--size == 0) {
             head = 0;
             if (a.length > INITIAL) {
-                elements = new Task<?>[INITIAL]; // after the burst; an OOM here loses nothing
+                try {
+                    elements = new Task<?>[INITIAL]; // after the burst, give the memory back
+                } catch (OutOfMemoryError keepTheLargeArray) {
+                    // the task is already out: losing it to a failed shrink would lose work
+                }
             }
         }
         return t;

@@ -29,11 +29,17 @@ import java.lang.invoke.VarHandle;
  * one linear pass, so purging n queued tasks costs O(n), and it runs once per
  * {@code purgeThreshold} (at least {@code maxQueueSize}) cancels: O(1) amortised per cancel.
  *
- * <p>Strict priority for completed submits. {@code relaxedPoll} returns null while a producer is
- * between claiming a slot and storing its task. {@link #claimNext()} then stops at that level
+ * <p>Strict priority for completed submits. {@code relaxedPoll} returns null while a producer
+ * is between claiming a slot and storing its task. {@link #claimNext()} then stops at that level
  * (it does not look at less urgent levels) and reports {@link #STALLED}: a task whose submit has
  * returned is never passed over by a less urgent one. The stalled producer wakes an idle carrier
- * after its store (see {@code SchedulerCore}), so stopping loses nothing.
+ * after its store (see {@code SchedulerCore}), so stopping loses nothing. And the scan of the
+ * levels is not one instant: a CRITICAL task could be submitted after the scan passed its level
+ * and before it reached the LOW task it takes. So the claim looks before it takes: on finding a
+ * live task at a level, it re-checks that every more urgent level is still empty and starts
+ * over if not. Queues only grow between the holder's own polls, so a level empty at the scan
+ * and at the re-check was empty in between, at the instant the task was seen: the claim takes
+ * effect at that instant (linearizable; model-checked by SchedulerLinearizabilityTest).
  *
  * <p>Counters written by the role holder alone, with release stores, and read by producers for
  * admission: {@code claimed} (tasks claimed for running) and {@code dequeued} (queue entries
@@ -90,6 +96,8 @@ final class Inboxes extends InboxesPad1 {
 
     /**
      * Claims the most urgent live task (PENDING to DISPATCHED), dropping tombstones on the way.
+     * Looks before it takes: having found a live task at one level, it checks that every more
+     * urgent level is still empty and starts over if not (see the notes: linearizable).
      *
      * @return the task; null if every level is empty; {@link #STALLED} if a level's next task
      *         is not stored yet (see the notes)
@@ -98,20 +106,32 @@ final class Inboxes extends InboxesPad1 {
         long claims = lpClaimed();
         long removed = lpDequeued();
         try {
-            for (int level = 0; level < inboxes.length; level++) {
-                Task<?> task;
-                while ((task = poll(level)) != null) {
-                    removed++;
-                    if (task.tryClaim()) {
-                        claims++;
-                        return task;
+            scan:
+            for (;;) {
+                for (int level = 0; level < inboxes.length; level++) {
+                    Task<?> task;
+                    while ((task = peek(level)) != null) {
+                        if (task.isPending()) {
+                            for (int above = 0; above < level; above++) {
+                                if (mayHoldTasks(above)) {
+                                    continue scan; // a more urgent task arrived meanwhile
+                                }
+                            }
+                        }
+                        poll(level); // the task peeked: the role holder is the only consumer
+                        removed++;
+                        if (task.tryClaim()) {
+                            claims++;
+                            return task;
+                        }
+                        // a tombstone, or cancelled since the look: go on at this level
+                    }
+                    if (!inboxes[level].isEmpty()) {
+                        return STALLED;
                     }
                 }
-                if (!inboxes[level].isEmpty()) {
-                    return STALLED;
-                }
+                return null;
             }
-            return null;
         } finally {
             soDequeued(removed);
             soClaimed(claims);
@@ -128,6 +148,15 @@ final class Inboxes extends InboxesPad1 {
             }
         }
         return null;
+    }
+
+    private boolean mayHoldTasks(int level) {
+        return !inboxes[level].isEmpty() || !backlogs[level].isEmpty();
+    }
+
+    private Task<?> peek(int level) {
+        Backlog backlog = backlogs[level];
+        return backlog.isEmpty() ? inboxes[level].relaxedPeek() : backlog.peekFirst();
     }
 
     private Task<?> poll(int level) {

@@ -98,7 +98,11 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code pendingCancels}. Every count of a task is written before its final state is published
  * ({@link Task}), and {@code status()} reads the final-state counts before {@code ctl}, so a
  * snapshot never shows more finished than submitted, and one taken after every task is final is
- * exact. Clock reads: one at submit and one at each task's end on the carrier, which also serves
+ * exact. The admission figures (submitted, pending, and pending cancels) come from one double
+ * collect of {@code ctl}, {@code claimed}, {@code pendingCancels} and {@code undone}: all four
+ * only grow, so two equal collects held at one instant between them, and submitted and pending
+ * agree with each other (linearizable, model-checked), unless a sustained storm of changes
+ * outlasts {@code SNAPSHOT_TRIES} collects, when the last collect is used. Clock reads: one at submit and one at each task's end on the carrier, which also serves
  * as the next task's start when no user callback ran in between (never before the next task's
  * submit time). With task timing off, none.
  */
@@ -128,6 +132,12 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     private static final int ADMITTED = 0;
     private static final int FULL = 1;
     private static final int CLOSED = 2;
+
+    /**
+     * How often status() collects the admission counters twice before it settles for the last
+     * collect: enough for any burst of changes that is not a sustained storm.
+     */
+    private static final int SNAPSHOT_TRIES = 16;
 
     /** The least tombstone count that triggers a purge. */
     private static final int MIN_PURGE_THRESHOLD = 64;
@@ -503,13 +513,24 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
                 running++;
             }
         }
-        long pendingCtl = lvCtl(); // pending from a ctl read before the released counts: >= 0 below
-        long nCancelled = runningCancels.sum() + lvPendingCancels();
+        long nRunningCancels = runningCancels.sum();
         long nRejected = rejected.sum();
-        long undone = lvUndone();
-        long released = inboxes.lvClaimed() + lvPendingCancels() + undone;
-        long nSubmitted = admittedOf(lvCtl()) - undone;
-        int pending = (int) Math.max(0L, admittedOf(pendingCtl) - released);
+        // the admission figures as one snapshot: a double collect of counters that only grow
+        long c;
+        long claimed;
+        long pendingCancels;
+        long undone;
+        int tries = 0;
+        do {
+            c = lvCtl();
+            claimed = inboxes.lvClaimed();
+            pendingCancels = lvPendingCancels();
+            undone = lvUndone();
+        } while ((lvCtl() != c || inboxes.lvClaimed() != claimed || lvPendingCancels() != pendingCancels
+                || lvUndone() != undone) && ++tries < SNAPSHOT_TRIES);
+        long nCancelled = nRunningCancels + pendingCancels;
+        long nSubmitted = admittedOf(c) - undone;
+        int pending = (int) Math.max(0L, admittedOf(c) - claimed - pendingCancels - undone);
         int max = pool.carriers.length;
         double capacity = (double) running / max;
         long uptimeNanos = Math.max(1L, System.nanoTime() - startNanos);
