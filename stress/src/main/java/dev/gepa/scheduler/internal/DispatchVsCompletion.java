@@ -1,11 +1,9 @@
-package dev.gepa.scheduler.stress;
+package dev.gepa.scheduler.internal;
 
 import dev.gepa.scheduler.Scheduler;
 import dev.gepa.scheduler.SchedulerStatus;
 import dev.gepa.scheduler.TaskHandle;
 import dev.gepa.scheduler.TaskSpec;
-import dev.gepa.scheduler.internal.SchedulerCore;
-import dev.gepa.scheduler.internal.Task;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -79,7 +77,7 @@ public final class DispatchVsCompletion {
         public void second(IIL_Result r) {
             TaskHandle<Integer> a = LIVE.submit(SPEC);
             TaskHandle<Integer> b = LIVE.submit(SPEC);
-            r.r3 = Kernel.snapshotProblems(LIVE.status());
+            r.r3 = Stress.snapshotProblems(LIVE.status());
             TaskHandle<Integer> c = LIVE.submit(SPEC);
             r.r2 = Math.max(a.future().join(), Math.max(b.future().join(), c.future().join()));
         }
@@ -100,15 +98,15 @@ public final class DispatchVsCompletion {
             + "a negative or unbalanced counter.")
     @State
     public static class ClaimVsCancel {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Task<Object> a = Kernel.submit(core, new Kernel.Probe());
-        final Task<Object> b = Kernel.submit(core, new Kernel.Probe());
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Task<Object> a = Stress.submit(core, new Stress.Probe());
+        final Task<Object> b = Stress.submit(core, new Stress.Probe());
 
         @Actor
         public void dispatcher(LLL_Result r) {
-            Task<?> t = core.claimNextForTest();
+            Task<?> t = core.takeForTest(Stress.CARRIER);
             if (t != null) {
-                SchedulerCore.runClaimedForTest(t);
+                core.runForTest(Stress.CARRIER, t);
             }
             r.r1 = t == a ? "A" : t == b ? "B" : "none";
         }
@@ -116,14 +114,14 @@ public final class DispatchVsCompletion {
         @Actor
         public void canceller(LLL_Result r) {
             boolean cancelled = a.cancel(false);
-            r.r2 = cancelled + " " + Kernel.snapshotProblems(core.status());
+            r.r2 = cancelled + " " + Stress.snapshotProblems(core.status());
         }
 
         @Arbiter
         public void arbiter(LLL_Result r) {
-            Kernel.drainAll(core);
+            Stress.drainAll(core);
             SchedulerStatus s = core.status();
-            r.r3 = "A=" + a.state() + " B=" + b.state() + " " + Kernel.counters(s)
+            r.r3 = "A=" + a.state() + " B=" + b.state() + " " + Stress.counters(s)
                     + " queued=" + core.queuedTaskCount();
         }
     }

@@ -1,7 +1,5 @@
-package dev.gepa.scheduler.stress;
+package dev.gepa.scheduler.internal;
 
-import dev.gepa.scheduler.internal.SchedulerCore;
-import dev.gepa.scheduler.internal.Task;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -34,15 +32,15 @@ public final class CancelVsDispatch {
             + "result(id), future and counters disagree.")
     @State
     public static class CancelPending {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Kernel.Probe probe = new Kernel.Probe();
-        final Task<Object> task = Kernel.submit(core, probe);
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Stress.Probe probe = new Stress.Probe();
+        final Task<Object> task = Stress.submit(core, probe);
 
         @Actor
         public void dispatcher(ZZL_Result r) {
-            Task<?> t = core.claimNextForTest();
+            Task<?> t = core.takeForTest(Stress.CARRIER);
             if (t != null) {
-                SchedulerCore.runClaimedForTest(t);
+                core.runForTest(Stress.CARRIER, t);
             }
             r.r1 = t == task;
         }
@@ -54,7 +52,7 @@ public final class CancelVsDispatch {
 
         @Arbiter
         public void arbiter(ZZL_Result r) {
-            r.r3 = Kernel.audit(core, task, probe, true);
+            r.r3 = Stress.audit(core, task, probe, true);
         }
     }
 
@@ -77,15 +75,15 @@ public final class CancelVsDispatch {
             + "cancel, or the views of the final state disagree.")
     @State
     public static class CancelInterrupt {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Kernel.Probe probe = new Kernel.Probe();
-        final Task<Object> task = Kernel.submit(core, probe);
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Stress.Probe probe = new Stress.Probe();
+        final Task<Object> task = Stress.submit(core, probe);
 
         @Actor
         public void dispatcher(ZZL_Result r) {
-            Task<?> t = core.claimNextForTest();
+            Task<?> t = core.takeForTest(Stress.CARRIER);
             if (t != null) {
-                SchedulerCore.runClaimedForTest(t);
+                core.runForTest(Stress.CARRIER, t);
             }
             r.r1 = t == task;
         }
@@ -97,7 +95,7 @@ public final class CancelVsDispatch {
 
         @Arbiter
         public void arbiter(ZZL_Result r) {
-            r.r3 = Kernel.audit(core, task, probe, true);
+            r.r3 = Stress.audit(core, task, probe, true);
         }
     }
 }

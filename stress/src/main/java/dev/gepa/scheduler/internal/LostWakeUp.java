@@ -1,4 +1,4 @@
-package dev.gepa.scheduler.stress;
+package dev.gepa.scheduler.internal;
 
 import dev.gepa.scheduler.Scheduler;
 import dev.gepa.scheduler.TaskHandle;
@@ -27,7 +27,7 @@ public final class LostWakeUp {
     private LostWakeUp() { }
 
     static final int ROUNDS = 8;
-    static final TaskSpec<Object> SPEC = TaskSpec.of("wake", () -> Kernel.VALUE);
+    static final TaskSpec<Object> SPEC = TaskSpec.of("wake", () -> Stress.VALUE);
 
     static void await(TaskHandle<?> h) {
         while (!h.isDone()) {

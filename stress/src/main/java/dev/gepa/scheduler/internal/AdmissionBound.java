@@ -1,11 +1,9 @@
-package dev.gepa.scheduler.stress;
+package dev.gepa.scheduler.internal;
 
 import dev.gepa.scheduler.RejectedTaskException;
 import dev.gepa.scheduler.RejectionReason;
 import dev.gepa.scheduler.SchedulerStatus;
 import dev.gepa.scheduler.TaskSpec;
-import dev.gepa.scheduler.internal.SchedulerCore;
-import dev.gepa.scheduler.internal.Task;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -25,7 +23,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 public final class AdmissionBound {
     private AdmissionBound() { }
 
-    static final TaskSpec<Object> SPEC = TaskSpec.of("bound", () -> Kernel.VALUE);
+    static final TaskSpec<Object> SPEC = TaskSpec.of("bound", () -> Stress.VALUE);
 
     /** Submits with the throwing API; returns 1 if admitted, 0 if refused for a full queue. */
     static int submitThrowing(SchedulerCore core) {
@@ -52,7 +50,7 @@ public final class AdmissionBound {
             + "rejection reason, or admitted + rejected != attempted.")
     @State
     public static class Submits {
-        final SchedulerCore core = Kernel.seam(1, 3, 0);
+        final SchedulerCore core = Stress.seam(1, 3, 0);
 
         @Actor
         public void first(IIIII_Result r) {
@@ -83,17 +81,17 @@ public final class AdmissionBound {
             + "given twice, or admitted + rejected != attempted.")
     @State
     public static class SubmitsVsDispatch {
-        final SchedulerCore core = Kernel.seam(1, 2, 0);
+        final SchedulerCore core = Stress.seam(1, 2, 0);
 
         {
-            Kernel.submit(core, new Kernel.Probe());
-            Kernel.submit(core, new Kernel.Probe());
+            Stress.submit(core, new Stress.Probe());
+            Stress.submit(core, new Stress.Probe());
         }
 
         @Actor
         public void dispatcher(IIIII_Result r) {
-            Task<?> t = Kernel.claim(core);
-            SchedulerCore.runClaimedForTest(t);
+            Task<?> t = Stress.claim(core);
+            core.runForTest(Stress.CARRIER, t);
             r.r1 = trySubmit(core);
         }
 

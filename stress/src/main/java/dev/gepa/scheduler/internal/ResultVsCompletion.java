@@ -1,7 +1,5 @@
-package dev.gepa.scheduler.stress;
+package dev.gepa.scheduler.internal;
 
-import dev.gepa.scheduler.internal.SchedulerCore;
-import dev.gepa.scheduler.internal.Task;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -38,28 +36,28 @@ public final class ResultVsCompletion {
             + "final views that disagree.")
     @State
     public static class Value {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Kernel.Probe probe = new Kernel.Probe(false);
-        final Task<Object> task = Kernel.submit(core, probe);
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Stress.Probe probe = new Stress.Probe(false);
+        final Task<Object> task = Stress.submit(core, probe);
         final long id = task.id();
 
         @Actor
         public void dispatcher() {
-            Task<?> t = core.claimNextForTest();
+            Task<?> t = core.takeForTest(Stress.CARRIER);
             if (t != null) {
-                SchedulerCore.runClaimedForTest(t);
+                core.runForTest(Stress.CARRIER, t);
             }
         }
 
         @Actor
         public void reader(LLL_Result r) {
-            r.r1 = Kernel.kind(core.result(id));
-            r.r2 = Kernel.kind(core.result(id));
+            r.r1 = Stress.kind(core.result(id));
+            r.r2 = Stress.kind(core.result(id));
         }
 
         @Arbiter
         public void arbiter(LLL_Result r) {
-            r.r3 = Kernel.audit(core, task, probe, true);
+            r.r3 = Stress.audit(core, task, probe, true);
         }
     }
 
@@ -77,28 +75,28 @@ public final class ResultVsCompletion {
             + "views that disagree.")
     @State
     public static class Failure {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Kernel.Probe probe = new Kernel.Probe(true);
-        final Task<Object> task = Kernel.submit(core, probe);
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Stress.Probe probe = new Stress.Probe(true);
+        final Task<Object> task = Stress.submit(core, probe);
         final long id = task.id();
 
         @Actor
         public void dispatcher() {
-            Task<?> t = core.claimNextForTest();
+            Task<?> t = core.takeForTest(Stress.CARRIER);
             if (t != null) {
-                SchedulerCore.runClaimedForTest(t);
+                core.runForTest(Stress.CARRIER, t);
             }
         }
 
         @Actor
         public void reader(LLL_Result r) {
-            r.r1 = Kernel.kind(core.result(id));
-            r.r2 = Kernel.kind(core.result(id));
+            r.r1 = Stress.kind(core.result(id));
+            r.r2 = Stress.kind(core.result(id));
         }
 
         @Arbiter
         public void arbiter(LLL_Result r) {
-            r.r3 = Kernel.audit(core, task, probe, true);
+            r.r3 = Stress.audit(core, task, probe, true);
         }
     }
 
@@ -113,10 +111,10 @@ public final class ResultVsCompletion {
             + "the cancel, or final views that disagree.")
     @State
     public static class Cancel {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Kernel.Probe probe = new Kernel.Probe(false);
-        final Task<Object> task = Kernel.submit(core, probe);
-        final Task<?> claimed = Kernel.claim(core);
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Stress.Probe probe = new Stress.Probe(false);
+        final Task<Object> task = Stress.submit(core, probe);
+        final Task<?> claimed = Stress.claim(core);
         final long id = task.id();
 
         @Actor
@@ -126,14 +124,14 @@ public final class ResultVsCompletion {
 
         @Actor
         public void reader(LLL_Result r) {
-            r.r1 = Kernel.kind(core.result(id));
-            r.r2 = Kernel.kind(core.result(id));
+            r.r1 = Stress.kind(core.result(id));
+            r.r2 = Stress.kind(core.result(id));
         }
 
         @Arbiter
         public void arbiter(LLL_Result r) {
-            SchedulerCore.runClaimedForTest(claimed);
-            r.r3 = Kernel.audit(core, task, probe, true);
+            core.runForTest(Stress.CARRIER, claimed);
+            r.r3 = Stress.audit(core, task, probe, true);
         }
     }
 }

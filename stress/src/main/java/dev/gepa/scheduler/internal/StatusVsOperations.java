@@ -1,12 +1,10 @@
-package dev.gepa.scheduler.stress;
+package dev.gepa.scheduler.internal;
 
 import dev.gepa.scheduler.Scheduler;
 import dev.gepa.scheduler.SchedulerStatus;
 import dev.gepa.scheduler.TaskHandle;
 import dev.gepa.scheduler.TaskSpec;
 import dev.gepa.scheduler.TaskState;
-import dev.gepa.scheduler.internal.SchedulerCore;
-import dev.gepa.scheduler.internal.Task;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -28,8 +26,8 @@ public final class StatusVsOperations {
 
     /** Problems between two snapshots taken in this order by one thread. */
     static String problems(SchedulerStatus first, SchedulerStatus second) {
-        String a = Kernel.snapshotProblems(first);
-        String b = Kernel.snapshotProblems(second);
+        String a = Stress.snapshotProblems(first);
+        String b = Stress.snapshotProblems(second);
         StringBuilder bad = new StringBuilder();
         if (!a.equals("ok")) {
             bad.append(" first=").append(a);
@@ -40,8 +38,8 @@ public final class StatusVsOperations {
         if (second.submitted() < first.submitted() || second.completed() < first.completed()
                 || second.failed() < first.failed() || second.cancelled() < first.cancelled()
                 || second.rejected() < first.rejected()) {
-            bad.append(" went-back=").append(Kernel.counters(first)).append("/then/")
-                    .append(Kernel.counters(second));
+            bad.append(" went-back=").append(Stress.counters(first)).append("/then/")
+                    .append(Stress.counters(second));
         }
         return bad.length() == 0 ? "ok" : bad.toString().trim();
     }
@@ -58,17 +56,17 @@ public final class StatusVsOperations {
             + "counters at the end.")
     @State
     public static class Seam {
-        final SchedulerCore core = Kernel.seam(2, 4, 4);
-        final Task<Object> a = Kernel.submit(core, new Kernel.Probe(false));
-        final Task<Object> b = Kernel.submit(core, new Kernel.Probe(true));
-        final Task<Object> c = Kernel.submit(core, new Kernel.Probe(false));
+        final SchedulerCore core = Stress.seam(2, 4, 4);
+        final Task<Object> a = Stress.submit(core, new Stress.Probe(false));
+        final Task<Object> b = Stress.submit(core, new Stress.Probe(true));
+        final Task<Object> c = Stress.submit(core, new Stress.Probe(false));
 
         @Actor
         public void worker() {
             for (int i = 0; i < 2; i++) {
-                Task<?> t = core.claimNextForTest();
+                Task<?> t = core.takeForTest(Stress.CARRIER);
                 if (t != null) {
-                    SchedulerCore.runClaimedForTest(t);
+                    core.runForTest(Stress.CARRIER, t);
                 }
             }
         }
@@ -80,15 +78,15 @@ public final class StatusVsOperations {
             SchedulerStatus second = core.status();
             String p = problems(first, second);
             if (second.submitted() != 3 || second.pending() > 2) {
-                p = (p.equals("ok") ? "" : p + " ") + "exact=" + Kernel.counters(second);
+                p = (p.equals("ok") ? "" : p + " ") + "exact=" + Stress.counters(second);
             }
             r.r1 = p;
         }
 
         @Arbiter
         public void arbiter(LL_Result r) {
-            Kernel.drainAll(core);
-            r.r2 = Kernel.counters(core.status()) + " queued=" + core.queuedTaskCount();
+            Stress.drainAll(core);
+            r.r2 = Stress.counters(core.status()) + " queued=" + core.queuedTaskCount();
         }
     }
 
@@ -106,9 +104,9 @@ public final class StatusVsOperations {
         /** One scheduler per test VM, shared by all samples; its carriers are daemons. */
         static final Scheduler LIVE = Scheduler.builder().maxConcurrent(2).maxQueueSize(1024)
                 .resultRetention(0).build();
-        static final TaskSpec<Object> VALUE = TaskSpec.of("value", () -> Kernel.VALUE);
+        static final TaskSpec<Object> VALUE = TaskSpec.of("value", () -> Stress.VALUE);
         static final TaskSpec<Object> FAIL = TaskSpec.of("fail", () -> {
-            throw new Kernel.Boom(Kernel.VALUE);
+            throw new Stress.Boom(Stress.VALUE);
         });
 
         static void await(TaskHandle<?> h) {

@@ -1,7 +1,5 @@
-package dev.gepa.scheduler.stress;
+package dev.gepa.scheduler.internal;
 
-import dev.gepa.scheduler.internal.SchedulerCore;
-import dev.gepa.scheduler.internal.Task;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -42,14 +40,14 @@ public final class InterruptVsCompletion {
             + "state, handle, result(id), future and counters disagree.")
     @State
     public static class Value {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Kernel.Probe probe = new Kernel.Probe(false);
-        final Task<Object> task = Kernel.submit(core, probe);
-        final Task<?> claimed = Kernel.claim(core);
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Stress.Probe probe = new Stress.Probe(false);
+        final Task<Object> task = Stress.submit(core, probe);
+        final Task<?> claimed = Stress.claim(core);
 
         @Actor
         public void carrier(ZZL_Result r) {
-            SchedulerCore.runClaimedForTest(claimed);
+            core.runForTest(Stress.CARRIER, claimed);
             r.r1 = Thread.interrupted();
         }
 
@@ -60,7 +58,7 @@ public final class InterruptVsCompletion {
 
         @Arbiter
         public void arbiter(ZZL_Result r) {
-            r.r3 = Kernel.audit(core, task, probe, true);
+            r.r3 = Stress.audit(core, task, probe, true);
         }
     }
 
@@ -80,14 +78,14 @@ public final class InterruptVsCompletion {
             + "or neither won, or the state, handle, result(id), future and counters disagree.")
     @State
     public static class Failure {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Kernel.Probe probe = new Kernel.Probe(true);
-        final Task<Object> task = Kernel.submit(core, probe);
-        final Task<?> claimed = Kernel.claim(core);
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Stress.Probe probe = new Stress.Probe(true);
+        final Task<Object> task = Stress.submit(core, probe);
+        final Task<?> claimed = Stress.claim(core);
 
         @Actor
         public void carrier(ZZL_Result r) {
-            SchedulerCore.runClaimedForTest(claimed);
+            core.runForTest(Stress.CARRIER, claimed);
             r.r1 = Thread.interrupted();
         }
 
@@ -98,7 +96,7 @@ public final class InterruptVsCompletion {
 
         @Arbiter
         public void arbiter(ZZL_Result r) {
-            r.r3 = Kernel.audit(core, task, probe, true);
+            r.r3 = Stress.audit(core, task, probe, true);
         }
     }
 
@@ -124,14 +122,14 @@ public final class InterruptVsCompletion {
     @Outcome(expect = FORBIDDEN, desc = "Any other end.")
     @State
     public static class StartedAt {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Kernel.Probe probe = new Kernel.Probe(false);
-        final Task<Object> task = Kernel.submit(core, probe);
-        final Task<?> claimed = Kernel.claim(core);
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Stress.Probe probe = new Stress.Probe(false);
+        final Task<Object> task = Stress.submit(core, probe);
+        final Task<?> claimed = Stress.claim(core);
 
         @Actor
         public void carrier(ZLL_Result r) {
-            SchedulerCore.runClaimedForTest(claimed);
+            core.runForTest(Stress.CARRIER, claimed);
             r.r1 = Thread.interrupted();
         }
 
@@ -146,7 +144,7 @@ public final class InterruptVsCompletion {
 
         @Arbiter
         public void arbiter(ZLL_Result r) {
-            r.r3 = Kernel.audit(core, task, probe, true);
+            r.r3 = Stress.audit(core, task, probe, true);
         }
     }
 }

@@ -1,7 +1,5 @@
-package dev.gepa.scheduler.stress;
+package dev.gepa.scheduler.internal;
 
-import dev.gepa.scheduler.internal.SchedulerCore;
-import dev.gepa.scheduler.internal.Task;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -30,9 +28,9 @@ public final class CancelVsCancel {
     @Outcome(expect = FORBIDDEN, desc = "Both or neither won, or it was counted twice or not at all.")
     @State
     public static class Pending {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Kernel.Probe probe = new Kernel.Probe();
-        final Task<Object> task = Kernel.submit(core, probe);
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Stress.Probe probe = new Stress.Probe();
+        final Task<Object> task = Stress.submit(core, probe);
 
         @Actor
         public void first(ZZL_Result r) {
@@ -46,8 +44,8 @@ public final class CancelVsCancel {
 
         @Arbiter
         public void arbiter(ZZL_Result r) {
-            Kernel.drainAll(core); // discards the tombstone; must run nothing
-            r.r3 = Kernel.audit(core, task, probe, true);
+            Stress.drainAll(core); // discards the tombstone; must run nothing
+            r.r3 = Stress.audit(core, task, probe, true);
         }
     }
 
@@ -62,10 +60,10 @@ public final class CancelVsCancel {
             + "the counters disagree.")
     @State
     public static class Running {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Kernel.Probe probe = new Kernel.Probe();
-        final Task<Object> task = Kernel.submit(core, probe);
-        final Task<?> claimed = Kernel.claim(core);
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Stress.Probe probe = new Stress.Probe();
+        final Task<Object> task = Stress.submit(core, probe);
+        final Task<?> claimed = Stress.claim(core);
 
         @Actor
         public void first(ZZL_Result r) {
@@ -79,8 +77,8 @@ public final class CancelVsCancel {
 
         @Arbiter
         public void arbiter(ZZL_Result r) {
-            SchedulerCore.runClaimedForTest(claimed);
-            r.r3 = Kernel.audit(core, task, probe, true);
+            core.runForTest(Stress.CARRIER, claimed);
+            r.r3 = Stress.audit(core, task, probe, true);
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.gepa.scheduler.stress;
+package dev.gepa.scheduler.internal;
 
 import dev.gepa.scheduler.RejectedTaskException;
 import dev.gepa.scheduler.RejectionReason;
@@ -6,8 +6,6 @@ import dev.gepa.scheduler.Scheduler;
 import dev.gepa.scheduler.SchedulerStatus;
 import dev.gepa.scheduler.TaskHandle;
 import dev.gepa.scheduler.TaskSpec;
-import dev.gepa.scheduler.internal.SchedulerCore;
-import dev.gepa.scheduler.internal.Task;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -41,13 +39,13 @@ public final class SubmitVsShutdown {
         return t;
     };
 
-    static final TaskSpec<Object> SPEC = TaskSpec.of("late", () -> Kernel.VALUE);
+    static final TaskSpec<Object> SPEC = TaskSpec.of("late", () -> Stress.VALUE);
 
     /** Audits a rejected submit on a scheduler that got no other task. */
     static String rejected(Scheduler s) {
         SchedulerStatus st = s.status();
         boolean ok = s.isShutdown() && st.submitted() == 0 && st.rejected() == 1 && st.pending() == 0;
-        return "rejected " + (ok ? "ok" : Kernel.counters(st));
+        return "rejected " + (ok ? "ok" : Stress.counters(st));
     }
 
     @JCStressTest
@@ -62,8 +60,8 @@ public final class SubmitVsShutdown {
             + "reach a final state, or counters that disagree.")
     @State
     public static class Seam {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Kernel.Probe probe = new Kernel.Probe();
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Stress.Probe probe = new Stress.Probe();
         Task<?> task;
 
         @Actor
@@ -83,8 +81,8 @@ public final class SubmitVsShutdown {
 
         @Arbiter
         public void arbiter(IL_Result r) {
-            Kernel.drainAll(core);
-            r.r2 = task == null ? rejected(core) : Kernel.audit(core, task, probe, true);
+            Stress.drainAll(core);
+            r.r2 = task == null ? rejected(core) : Stress.audit(core, task, probe, true);
         }
     }
 
@@ -101,8 +99,8 @@ public final class SubmitVsShutdown {
             + "a listed task not cancelled, or counters that disagree.")
     @State
     public static class SeamNow {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Kernel.Probe probe = new Kernel.Probe();
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Stress.Probe probe = new Stress.Probe();
         volatile Task<?> task;
 
         @Actor
@@ -119,8 +117,8 @@ public final class SubmitVsShutdown {
 
         @Arbiter
         public void arbiter(ZZL_Result r) {
-            Kernel.drainAll(core); // a drain under STOP cancels what is queued
-            r.r3 = task == null ? rejected(core) : Kernel.audit(core, task, probe, true);
+            Stress.drainAll(core); // a drain under STOP cancels what is queued
+            r.r3 = task == null ? rejected(core) : Stress.audit(core, task, probe, true);
         }
     }
 

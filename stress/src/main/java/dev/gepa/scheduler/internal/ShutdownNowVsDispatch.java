@@ -1,7 +1,5 @@
-package dev.gepa.scheduler.stress;
+package dev.gepa.scheduler.internal;
 
-import dev.gepa.scheduler.internal.SchedulerCore;
-import dev.gepa.scheduler.internal.Task;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -40,9 +38,9 @@ public final class ShutdownNowVsDispatch {
             + "pending, or its views disagree.")
     @State
     public static class PendingTask {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Kernel.Probe probe = new Kernel.Probe();
-        final Task<Object> task = Kernel.submit(core, probe);
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Stress.Probe probe = new Stress.Probe();
+        final Task<Object> task = Stress.submit(core, probe);
         Task<?> claimed;
 
         @Actor
@@ -52,17 +50,17 @@ public final class ShutdownNowVsDispatch {
 
         @Actor
         public void dispatcher(ZZL_Result r) {
-            claimed = core.claimNextForTest();
+            claimed = core.takeForTest(Stress.CARRIER);
             r.r2 = claimed != null;
         }
 
         @Arbiter
         public void arbiter(ZZL_Result r) {
             if (claimed != null) {
-                SchedulerCore.runClaimedForTest(claimed);
+                core.runForTest(Stress.CARRIER, claimed);
             }
-            Kernel.drainAll(core);
-            r.r3 = Kernel.audit(core, task, probe, true);
+            Stress.drainAll(core);
+            r.r3 = Stress.audit(core, task, probe, true);
         }
     }
 }

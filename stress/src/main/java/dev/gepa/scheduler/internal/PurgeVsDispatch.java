@@ -1,7 +1,5 @@
-package dev.gepa.scheduler.stress;
+package dev.gepa.scheduler.internal;
 
-import dev.gepa.scheduler.internal.SchedulerCore;
-import dev.gepa.scheduler.internal.Task;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -40,16 +38,16 @@ public final class PurgeVsDispatch {
             + "beyond the bound, or unbalanced counters.")
     @State
     public static class LastCancel {
-        final SchedulerCore core = Kernel.seam(1, BOUND, 0);
+        final SchedulerCore core = Stress.seam(1, BOUND, 0);
         final Task<Object> live;
         Task<Object> extra;
 
         {
             Task<?>[] cancelled = new Task<?>[BOUND - 1];
             for (int i = 0; i < BOUND - 1; i++) {
-                cancelled[i] = Kernel.submit(core, new Kernel.Probe());
+                cancelled[i] = Stress.submit(core, new Stress.Probe());
             }
-            live = Kernel.submit(core, new Kernel.Probe());
+            live = Stress.submit(core, new Stress.Probe());
             for (Task<?> t : cancelled) {
                 t.cancel(false);
             }
@@ -57,26 +55,26 @@ public final class PurgeVsDispatch {
 
         @Actor
         public void canceller() {
-            extra = Kernel.submit(core, new Kernel.Probe());
+            extra = Stress.submit(core, new Stress.Probe());
             extra.cancel(false);
         }
 
         @Actor
         public void dispatcher(LLL_Result r) {
             Task<?> t;
-            while ((t = core.claimNextForTest()) == null) {
+            while ((t = core.takeForTest(Stress.CARRIER)) == null) {
                 Thread.onSpinWait(); // the purge holds the drain role
             }
-            SchedulerCore.runClaimedForTest(t);
+            core.runForTest(Stress.CARRIER, t);
             r.r1 = t == live ? "live" : "other";
         }
 
         @Arbiter
         public void arbiter(LLL_Result r) {
             r.r2 = Integer.toString(core.queuedTaskCount());
-            Kernel.drainAll(core);
+            Stress.drainAll(core);
             r.r3 = "live=" + live.state() + " extra=" + extra.state() + " "
-                    + Kernel.counters(core.status()) + " queued=" + core.queuedTaskCount();
+                    + Stress.counters(core.status()) + " queued=" + core.queuedTaskCount();
         }
     }
 }
