@@ -40,8 +40,8 @@ public final class AdmissionBound {
     }
 
     @JCStressTest
-    @Description("SchedulerCore notes, admission word: submit admits by CAS only while pending is "
-            + "below maxQueueSize, so never more than maxQueueSize are admitted, and each attempt is "
+    @Description("SchedulerCore notes, admission: submit admits by CAS on ctl only below the "
+            + "(re-read when reached) admission limit, released + maxQueueSize, so never more than maxQueueSize are admitted, and each attempt is "
             + "counted once, as submitted or rejected. maxQueueSize 3, four attempts from two "
             + "threads (trySubmit and submit).")
     @Outcome(id = "2, 1, 3, 3, 1", expect = ACCEPTABLE, desc = "The first actor got both places it asked for.")
@@ -72,10 +72,11 @@ public final class AdmissionBound {
     }
 
     @JCStressTest
-    @Description("SchedulerCore notes, admission word: a claim subtracts one from pending, which "
-            + "frees exactly one place; admission never exceeds maxQueueSize. maxQueueSize 2, full; "
-            + "one actor dispatches a task then submits, the other submits twice.")
-    @Outcome(id = "1, 0, 2, 3, 2", expect = ACCEPTABLE, desc = "The dispatcher took the place it freed.")
+    @Description("SchedulerCore notes, admission word: a carrier's claim releases one pending "
+            + "count, which frees exactly one place; admission never exceeds maxQueueSize. "
+            + "maxQueueSize 2, full; one actor takes and runs a task as carrier 0 then submits, the "
+            + "other submits twice.")
+    @Outcome(id = "1, 0, 2, 3, 2", expect = ACCEPTABLE, desc = "The carrier's thread took the place its take freed.")
     @Outcome(id = "0, 1, 2, 3, 2", expect = ACCEPTABLE, desc = "The other submitter took the freed place.")
     @Outcome(expect = FORBIDDEN, desc = "More than maxQueueSize pending, the freed place lost or "
             + "given twice, or admitted + rejected != attempted.")
@@ -89,7 +90,7 @@ public final class AdmissionBound {
         }
 
         @Actor
-        public void dispatcher(IIIII_Result r) {
+        public void carrier(IIIII_Result r) {
             Task<?> t = Stress.claim(core);
             core.runForTest(Stress.CARRIER, t);
             r.r1 = trySubmit(core);

@@ -19,9 +19,9 @@ public final class CancelVsCancel {
     private CancelVsCancel() { }
 
     @JCStressTest
-    @Description("Task notes: of any number of cancels exactly one wins the PENDING->CANCELLED CAS "
-            + "and only it does the bookkeeping (cancelled counter, retention, pending count "
-            + "release); SchedulerCore notes: pending-cancel subtracts one from the admission word. "
+    @Description("Task notes: of any number of cancels exactly one wins the PENDING->CANCELLING CAS "
+            + "and only it settles the task (pendingCancels, retention) before publishing CANCELLED; "
+            + "SchedulerCore notes: a pending cancel releases one pending count. "
             + "Two cancel(false) of a pending task.")
     @Outcome(id = "true, false, CANCELLED not-invoked ok", expect = ACCEPTABLE, desc = "The first cancel won.")
     @Outcome(id = "false, true, CANCELLED not-invoked ok", expect = ACCEPTABLE, desc = "The second cancel won.")
@@ -44,7 +44,7 @@ public final class CancelVsCancel {
 
         @Arbiter
         public void arbiter(ZZL_Result r) {
-            Stress.drainAll(core); // discards the tombstone; must run nothing
+            Stress.takeAll(core); // discards the tombstone; must run nothing
             r.r3 = Stress.audit(core, task, probe, true);
         }
     }
@@ -52,8 +52,8 @@ public final class CancelVsCancel {
     @JCStressTest
     @Description("Task notes: of any number of cancels exactly one wins the DISPATCHED->INTERRUPTING "
             + "CAS; a task cancelled before its carrier starts it is never invoked. Two cancel(true) "
-            + "of a claimed (DISPATCHED, publicly RUNNING) task that its carrier has not started; the "
-            + "arbiter then runs it as the carrier would.")
+            + "of a task carrier 0 took (DISPATCHED, publicly RUNNING) and has not started; the "
+            + "arbiter then runs it as carrier 0.")
     @Outcome(id = "true, false, CANCELLED not-invoked ok", expect = ACCEPTABLE, desc = "The first cancel won.")
     @Outcome(id = "false, true, CANCELLED not-invoked ok", expect = ACCEPTABLE, desc = "The second cancel won.")
     @Outcome(expect = FORBIDDEN, desc = "Both or neither won, the evaluator ran after a cancel, or "

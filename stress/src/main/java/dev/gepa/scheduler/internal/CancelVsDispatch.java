@@ -12,9 +12,9 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * Race 1: cancel against dispatch of the same pending task. The dispatcher's claim
- * ({@code claimNextForTest}, the drain's own {@code claimNext}) and a cancel both try to move the
- * task out of PENDING; exactly one may win. Results: r1 = the dispatcher claimed the task,
+ * Race 1: cancel against dispatch of the same pending task. A carrier's take
+ * ({@code takeForTest}: the consumer role, the claim, the role given back) and a cancel both try
+ * to move the task out of PENDING; exactly one may win. Results: r1 = the carrier took the task,
  * r2 = cancel returned true, r3 = the arbiter's audit of the final state.
  */
 public final class CancelVsDispatch {
@@ -23,11 +23,11 @@ public final class CancelVsDispatch {
     @JCStressTest
     @Description("Task notes: every transition out of PENDING is a CAS, so of dispatch and a cancel "
             + "exactly one wins and only the winner does the bookkeeping (each task counted once). "
-            + "cancel(false) vs the dispatcher's claim then run: exactly one of ran / cancelled.")
+            + "cancel(false) vs carrier 0's take then run: exactly one of ran / cancelled.")
     @Outcome(id = "true, false, COMPLETED invoked ok", expect = ACCEPTABLE,
             desc = "Dispatch won: the task ran and cancel(false) refused a started task.")
     @Outcome(id = "false, true, CANCELLED not-invoked ok", expect = ACCEPTABLE,
-            desc = "Cancel won while pending: the dispatcher discarded the tombstone, nothing ran.")
+            desc = "Cancel won while pending: the carrier dropped the tombstone, nothing ran.")
     @Outcome(expect = FORBIDDEN, desc = "Both or neither won, or the final state, handle, "
             + "result(id), future and counters disagree.")
     @State
@@ -37,7 +37,7 @@ public final class CancelVsDispatch {
         final Task<Object> task = Stress.submit(core, probe);
 
         @Actor
-        public void dispatcher(ZZL_Result r) {
+        public void carrier(ZZL_Result r) {
             Task<?> t = core.takeForTest(Stress.CARRIER);
             if (t != null) {
                 core.runForTest(Stress.CARRIER, t);
@@ -57,10 +57,10 @@ public final class CancelVsDispatch {
     }
 
     @JCStressTest
-    @Description("Task notes: PENDING->DISPATCHED (claim) and PENDING->CANCELLED are CASes, and a "
+    @Description("Task notes: PENDING->DISPATCHED (claim) and PENDING->CANCELLING are CASes, and a "
             + "claimed task is cancelled only through INTERRUPTING->CANCELLED; the carrier's start is "
             + "a CAS DISPATCHED->EXECUTING, so a task cancelled before it starts is never invoked. "
-            + "cancel(true) vs the dispatcher's claim then run.")
+            + "cancel(true) vs carrier 0's take then run.")
     @Outcome(id = "true, false, COMPLETED invoked ok", expect = ACCEPTABLE,
             desc = "Dispatch and completion happened before the cancel.")
     @Outcome(id = "false, true, CANCELLED not-invoked ok", expect = ACCEPTABLE,
@@ -80,7 +80,7 @@ public final class CancelVsDispatch {
         final Task<Object> task = Stress.submit(core, probe);
 
         @Actor
-        public void dispatcher(ZZL_Result r) {
+        public void carrier(ZZL_Result r) {
             Task<?> t = core.takeForTest(Stress.CARRIER);
             if (t != null) {
                 core.runForTest(Stress.CARRIER, t);

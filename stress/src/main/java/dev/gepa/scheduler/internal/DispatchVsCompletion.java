@@ -28,9 +28,9 @@ public final class DispatchVsCompletion {
     private DispatchVsCompletion() { }
 
     @JCStressTest
-    @Description("SchedulerCore notes, carriers: maxConcurrent carrier threads, so at most that many "
-            + "evaluators run, whether a carrier takes its next task directly after a completion or "
-            + "is handed one by the drainer; status() never shows running above maxConcurrent or a "
+    @Description("SchedulerCore notes, who does what: only maxConcurrent carriers consume the queues, so "
+            + "at most that many evaluators run, whether a carrier takes its next task right after a "
+            + "completion, from a spin, or after a wake-up; status() never shows running above maxConcurrent or a "
             + "negative figure. Real scheduler, maxConcurrent 2; two threads each submit three tasks "
             + "and join them; r1, r2 = the most evaluators seen running at once; r3 = a status "
             + "snapshot's problems.")
@@ -84,16 +84,16 @@ public final class DispatchVsCompletion {
     }
 
     @JCStressTest
-    @Description("SchedulerCore notes, admission word and tombstones: claim and pending-cancel each "
-            + "subtract exactly one from pending, the drainer discards tombstones as it meets them "
+    @Description("SchedulerCore notes, admission and tombstones: a claim and a pending cancel each "
+            + "release exactly one pending count, a carrier drops tombstones as it meets them "
             + "and dispatch is FIFO within a level; at the end pending and the queues are empty, no "
-            + "counter negative. Tasks A, B pending; one thread dispatches and runs once, the other "
-            + "cancels A then reads status(); r1 = task the dispatcher ran, r2 = cancel result and "
-            + "snapshot problems, r3 = final audit after draining.")
+            + "counter negative. Tasks A, B pending; one thread takes and runs once as carrier 0, the "
+            + "other cancels A then reads status(); r1 = task the carrier ran, r2 = cancel result and "
+            + "snapshot problems, r3 = final audit after carrier 0 took what was left.")
     @Outcome(id = "A, false ok, A=COMPLETED B=COMPLETED 2/2/0/0/0/0/0 queued=0", expect = ACCEPTABLE,
             desc = "A was dispatched before the cancel; B was dispatched afterwards.")
     @Outcome(id = "B, true ok, A=CANCELLED B=COMPLETED 2/1/0/1/0/0/0 queued=0", expect = ACCEPTABLE,
-            desc = "A was cancelled first; the dispatcher discarded its tombstone and ran B.")
+            desc = "A was cancelled first; the carrier dropped its tombstone and ran B.")
     @Outcome(expect = FORBIDDEN, desc = "A lost or duplicated dispatch, a tombstone left queued, or "
             + "a negative or unbalanced counter.")
     @State
@@ -103,7 +103,7 @@ public final class DispatchVsCompletion {
         final Task<Object> b = Stress.submit(core, new Stress.Probe());
 
         @Actor
-        public void dispatcher(LLL_Result r) {
+        public void carrier(LLL_Result r) {
             Task<?> t = core.takeForTest(Stress.CARRIER);
             if (t != null) {
                 core.runForTest(Stress.CARRIER, t);
@@ -119,7 +119,7 @@ public final class DispatchVsCompletion {
 
         @Arbiter
         public void arbiter(LLL_Result r) {
-            Stress.drainAll(core);
+            Stress.takeAll(core);
             SchedulerStatus s = core.status();
             r.r3 = "A=" + a.state() + " B=" + b.state() + " " + Stress.counters(s)
                     + " queued=" + core.queuedTaskCount();

@@ -24,7 +24,7 @@ public final class InterruptVsCompletion {
     private InterruptVsCompletion() { }
 
     @JCStressTest
-    @Description("Task notes: EXECUTING->COMPLETED (carrier) and EXECUTING->INTERRUPTING (cancel) are "
+    @Description("Task notes: EXECUTING->FINISHING (carrier) and EXECUTING->INTERRUPTING (cancel) are "
             + "CASes, exactly one wins and only it counts the task; a carrier whose CAS lost waits "
             + "while INTERRUPTING so the interrupt lands before it clears its status, never on a "
             + "later task; outcome is discarded when the cancel won. Evaluator returns a value.")
@@ -63,7 +63,7 @@ public final class InterruptVsCompletion {
     }
 
     @JCStressTest
-    @Description("Task notes: EXECUTING->FAILED (carrier) and EXECUTING->INTERRUPTING (cancel) are CASes, "
+    @Description("Task notes: EXECUTING->FINISHING (carrier) and EXECUTING->INTERRUPTING (cancel) are CASes, "
             + "exactly one wins; an evaluator that throws because it saw the interrupt must leave the "
             + "task CANCELLED, never FAILED. Evaluator throws.")
     @Outcome(id = "false, false, FAILED invoked ok", expect = ACCEPTABLE,
@@ -104,7 +104,7 @@ public final class InterruptVsCompletion {
     @Description("Task notes: startedNanos is written right after the carrier's CAS to EXECUTING, and a "
             + "canceller that wins against EXECUTING waits for it before publishing CANCELLED, so a "
             + "final task with no start time never ran and never will (TaskHandle.startedAt javadoc). "
-            + "cancel(true) vs the carrier starting a claimed task; the canceller reads "
+            + "cancel(true) vs carrier 0 starting a task it took; the canceller reads "
             + "startedAt right after its cancel succeeds. r2 = what the canceller saw (lost, started, "
             + "unstarted).")
     @Outcome(id = "false, lost, COMPLETED invoked ok", expect = ACCEPTABLE,
@@ -117,8 +117,8 @@ public final class InterruptVsCompletion {
             desc = "Cancelled after the start; the evaluator saw the interrupt.")
     @Outcome(id = "false, unstarted, CANCELLED invoked.*", expect = FORBIDDEN,
             desc = "The canceller saw CANCELLED with startedAt empty, yet the evaluator was invoked "
-                    + "afterwards: the carrier passed its RUNNING check before the cancel and "
-                    + "started the evaluator after it.")
+                    + "afterwards: the carrier's DISPATCHED->EXECUTING CAS succeeded after "
+                    + "the cancel's.")
     @Outcome(expect = FORBIDDEN, desc = "Any other end.")
     @State
     public static class StartedAt {

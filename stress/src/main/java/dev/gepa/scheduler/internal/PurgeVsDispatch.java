@@ -16,7 +16,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * pending tasks are cancelled up front (63 tombstones, purge threshold 64); one thread submits
  * and cancels one more task, the cancel that reaches the threshold and signals a purge, while
  * the other dispatches the one live task. Results: r1 = the task dispatched, r2 = tasks still
- * queued after the actors (tombstones included), r3 = the final audit after draining.
+ * queued after the actors (tombstones included), r3 = the final audit after carrier 0 took what
+ * was left.
  */
 public final class PurgeVsDispatch {
     private PurgeVsDispatch() { }
@@ -24,16 +25,16 @@ public final class PurgeVsDispatch {
     static final int BOUND = 64; // purgeThreshold = max(64, maxQueueSize)
 
     @JCStressTest
-    @Description("SchedulerCore notes, cancellation and tombstones: a cancelled task stays queued as a "
-            + "tombstone, the drainer discards tombstones as it meets them, and the cancel that "
-            + "brings them to purgeThreshold signals a drain that moves each inbox into its backlog "
-            + "and removes every tombstone, keeping the order (backlog, then inbox); queued tasks "
-            + "stay O(maxQueueSize). Purge vs dispatch through the single drain role.")
+    @Description("SchedulerCore notes, tombstones: a cancelled task stays queued as a tombstone, a "
+            + "carrier drops tombstones as it meets them, and whoever sees purgeThreshold tombstones "
+            + "(the last canceller, or a carrier that takes the consumer role) purges: each inbox "
+            + "moves into its backlog, live tasks only, order kept (backlog, then inbox); queued "
+            + "tasks stay O(maxQueueSize). Canceller's purge vs carrier 0's take, one consumer role.")
     @Outcome(id = "live, 0, live=COMPLETED extra=CANCELLED 65/1/0/64/0/0/0 queued=0", expect = ACCEPTABLE,
-            desc = "The purge removed the last tombstone.")
+            desc = "A purge (the canceller's or the carrier's own) removed every tombstone.")
     @Outcome(id = "live, 1, live=COMPLETED extra=CANCELLED 65/1/0/64/0/0/0 queued=0", expect = ACCEPTABLE,
-            desc = "The dispatcher discarded the 63 tombstones first, so the last cancel stayed below "
-                    + "the threshold and its tombstone waited for the next drain.")
+            desc = "The carrier dropped the 63 tombstones first, so the last cancel stayed below "
+                    + "the threshold and its tombstone waited for the next take.")
     @Outcome(expect = FORBIDDEN, desc = "The live task lost, run twice or skipped, tombstones left "
             + "beyond the bound, or unbalanced counters.")
     @State
@@ -60,10 +61,10 @@ public final class PurgeVsDispatch {
         }
 
         @Actor
-        public void dispatcher(LLL_Result r) {
+        public void carrier(LLL_Result r) {
             Task<?> t;
             while ((t = core.takeForTest(Stress.CARRIER)) == null) {
-                Thread.onSpinWait(); // the purge holds the drain role
+                Thread.onSpinWait(); // the canceller's purge holds the consumer role
             }
             core.runForTest(Stress.CARRIER, t);
             r.r1 = t == live ? "live" : "other";
@@ -72,7 +73,7 @@ public final class PurgeVsDispatch {
         @Arbiter
         public void arbiter(LLL_Result r) {
             r.r2 = Integer.toString(core.queuedTaskCount());
-            Stress.drainAll(core);
+            Stress.takeAll(core);
             r.r3 = "live=" + live.state() + " extra=" + extra.state() + " "
                     + Stress.counters(core.status()) + " queued=" + core.queuedTaskCount();
         }

@@ -25,7 +25,7 @@ public final class ResultVsCompletion {
     @Description("Task notes: outcome is written by the carrier before its CAS to COMPLETED, so "
             + "whoever reads a final state reads the outcome; the state only moves forward. "
             + "TaskIndex notes: a task is findable by id from submit until evicted from retention. "
-            + "result(id) twice vs claim then run of a task that returns a value.")
+            + "result(id) twice vs carrier 0's take then run of a task that returns a value.")
     @Outcome(id = "PENDING, PENDING, COMPLETED invoked ok", expect = ACCEPTABLE, desc = "Read before the claim.")
     @Outcome(id = "PENDING, RUNNING, COMPLETED invoked ok", expect = ACCEPTABLE, desc = "Claim between reads.")
     @Outcome(id = "PENDING, COMPLETED, COMPLETED invoked ok", expect = ACCEPTABLE, desc = "Run between reads.")
@@ -42,7 +42,7 @@ public final class ResultVsCompletion {
         final long id = task.id();
 
         @Actor
-        public void dispatcher() {
+        public void carrier() {
             Task<?> t = core.takeForTest(Stress.CARRIER);
             if (t != null) {
                 core.runForTest(Stress.CARRIER, t);
@@ -64,7 +64,7 @@ public final class ResultVsCompletion {
     @JCStressTest
     @Description("Task notes: outcome (the throwable) is written by the carrier before its CAS to "
             + "FAILED, so a reader of FAILED reads the error; the state only moves forward. "
-            + "result(id) twice vs claim then run of a task that throws.")
+            + "result(id) twice vs carrier 0's take then run of a task that throws.")
     @Outcome(id = "PENDING, PENDING, FAILED invoked ok", expect = ACCEPTABLE, desc = "Read before the claim.")
     @Outcome(id = "PENDING, RUNNING, FAILED invoked ok", expect = ACCEPTABLE, desc = "Claim between reads.")
     @Outcome(id = "PENDING, FAILED, FAILED invoked ok", expect = ACCEPTABLE, desc = "Run between reads.")
@@ -81,7 +81,7 @@ public final class ResultVsCompletion {
         final long id = task.id();
 
         @Actor
-        public void dispatcher() {
+        public void carrier() {
             Task<?> t = core.takeForTest(Stress.CARRIER);
             if (t != null) {
                 core.runForTest(Stress.CARRIER, t);
@@ -101,9 +101,9 @@ public final class ResultVsCompletion {
     }
 
     @JCStressTest
-    @Description("Task notes: INTERRUPTING already reads as CANCELLED (the cancel has won) and the "
-            + "state never moves back. result(id) twice vs cancel(true) of a claimed task, which "
-            + "the arbiter then runs as its carrier would.")
+    @Description("Task notes: INTERRUPTING reads as RUNNING, cancel returns only after CANCELLED is "
+            + "published, and the state never moves back. result(id) twice vs cancel(true) of a "
+            + "task carrier 0 took, which the arbiter then runs as carrier 0.")
     @Outcome(id = "RUNNING, RUNNING, CANCELLED not-invoked ok", expect = ACCEPTABLE, desc = "Both reads before the cancel.")
     @Outcome(id = "RUNNING, CANCELLED, CANCELLED not-invoked ok", expect = ACCEPTABLE, desc = "Cancel between reads.")
     @Outcome(id = "CANCELLED, CANCELLED, CANCELLED not-invoked ok", expect = ACCEPTABLE, desc = "Both reads after the cancel.")

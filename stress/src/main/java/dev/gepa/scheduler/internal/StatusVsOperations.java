@@ -45,12 +45,12 @@ public final class StatusVsOperations {
     }
 
     @JCStressTest
-    @Description("SchedulerCore notes, statistics: counters are written once per event by its winner "
-            + "and status() reads the final-state counters before submitted, so a snapshot never "
-            + "shows more finished than submitted and no figure is negative; the admission word's "
-            + "pending count never underflows. Three pending tasks (one fails); one thread dispatches "
-            + "and runs two, the other reads status, cancels the third, reads status again; r2 = "
-            + "the counters after draining.")
+    @Description("SchedulerCore notes, statistics: each count is written once, by the winner of the "
+            + "task's settling CAS, before its final state, and status() reads them before ctl, so a snapshot never "
+            + "shows more finished than submitted and no figure is negative; the pending "
+            + "figure never underflows. Three pending tasks (one fails); one thread takes and runs two "
+            + "as carrier 0, the other reads status, cancels the third, reads status again; r2 = "
+            + "the counters after carrier 0 took what was left.")
     @Outcome(id = "ok, 3/1/1/1/0/0/0 queued=0", expect = ACCEPTABLE, desc = "Every snapshot possible; counters balance.")
     @Outcome(expect = FORBIDDEN, desc = "An impossible snapshot, a counter going back, or unbalanced "
             + "counters at the end.")
@@ -85,7 +85,7 @@ public final class StatusVsOperations {
 
         @Arbiter
         public void arbiter(LL_Result r) {
-            Stress.drainAll(core);
+            Stress.takeAll(core);
             r.r2 = Stress.counters(core.status()) + " queued=" + core.queuedTaskCount();
         }
     }

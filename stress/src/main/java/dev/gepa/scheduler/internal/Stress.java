@@ -65,7 +65,7 @@ final class Stress {
      * word still counts a pending task, because a take answers null while another thread holds
      * the consumer role.
      */
-    static void drainAll(SchedulerCore core) {
+    static void takeAll(SchedulerCore core) {
         for (;;) {
             Task<?> t = core.takeForTest(CARRIER);
             if (t != null) {
