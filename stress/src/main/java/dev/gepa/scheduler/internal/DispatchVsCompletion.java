@@ -1,11 +1,9 @@
-package dev.gepa.scheduler.stress;
+package dev.gepa.scheduler.internal;
 
 import dev.gepa.scheduler.Scheduler;
 import dev.gepa.scheduler.SchedulerStatus;
 import dev.gepa.scheduler.TaskHandle;
 import dev.gepa.scheduler.TaskSpec;
-import dev.gepa.scheduler.internal.SchedulerCore;
-import dev.gepa.scheduler.internal.Task;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -30,9 +28,9 @@ public final class DispatchVsCompletion {
     private DispatchVsCompletion() { }
 
     @JCStressTest
-    @Description("SchedulerCore notes, carriers: maxConcurrent carrier threads, so at most that many "
-            + "evaluators run, whether a carrier takes its next task directly after a completion or "
-            + "is handed one by the drainer; status() never shows running above maxConcurrent or a "
+    @Description("SchedulerCore notes, who does what: only maxConcurrent carriers consume the queues, so "
+            + "at most that many evaluators run, whether a carrier takes its next task right after a "
+            + "completion, from a spin, or after a wake-up; status() never shows running above maxConcurrent or a "
             + "negative figure. Real scheduler, maxConcurrent 2; two threads each submit three tasks "
             + "and join them; r1, r2 = the most evaluators seen running at once; r3 = a status "
             + "snapshot's problems.")
@@ -79,36 +77,36 @@ public final class DispatchVsCompletion {
         public void second(IIL_Result r) {
             TaskHandle<Integer> a = LIVE.submit(SPEC);
             TaskHandle<Integer> b = LIVE.submit(SPEC);
-            r.r3 = Kernel.snapshotProblems(LIVE.status());
+            r.r3 = Stress.snapshotProblems(LIVE.status());
             TaskHandle<Integer> c = LIVE.submit(SPEC);
             r.r2 = Math.max(a.future().join(), Math.max(b.future().join(), c.future().join()));
         }
     }
 
     @JCStressTest
-    @Description("SchedulerCore notes, admission word and tombstones: claim and pending-cancel each "
-            + "subtract exactly one from pending, the drainer discards tombstones as it meets them "
+    @Description("SchedulerCore notes, admission and tombstones: a claim and a pending cancel each "
+            + "release exactly one pending count, a carrier drops tombstones as it meets them "
             + "and dispatch is FIFO within a level; at the end pending and the queues are empty, no "
-            + "counter negative. Tasks A, B pending; one thread dispatches and runs once, the other "
-            + "cancels A then reads status(); r1 = task the dispatcher ran, r2 = cancel result and "
-            + "snapshot problems, r3 = final audit after draining.")
+            + "counter negative. Tasks A, B pending; one thread takes and runs once as carrier 0, the "
+            + "other cancels A then reads status(); r1 = task the carrier ran, r2 = cancel result and "
+            + "snapshot problems, r3 = final audit after carrier 0 took what was left.")
     @Outcome(id = "A, false ok, A=COMPLETED B=COMPLETED 2/2/0/0/0/0/0 queued=0", expect = ACCEPTABLE,
             desc = "A was dispatched before the cancel; B was dispatched afterwards.")
     @Outcome(id = "B, true ok, A=CANCELLED B=COMPLETED 2/1/0/1/0/0/0 queued=0", expect = ACCEPTABLE,
-            desc = "A was cancelled first; the dispatcher discarded its tombstone and ran B.")
+            desc = "A was cancelled first; the carrier dropped its tombstone and ran B.")
     @Outcome(expect = FORBIDDEN, desc = "A lost or duplicated dispatch, a tombstone left queued, or "
             + "a negative or unbalanced counter.")
     @State
     public static class ClaimVsCancel {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Task<Object> a = Kernel.submit(core, new Kernel.Probe());
-        final Task<Object> b = Kernel.submit(core, new Kernel.Probe());
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Task<Object> a = Stress.submit(core, new Stress.Probe());
+        final Task<Object> b = Stress.submit(core, new Stress.Probe());
 
         @Actor
-        public void dispatcher(LLL_Result r) {
-            Task<?> t = core.claimNextForTest();
+        public void carrier(LLL_Result r) {
+            Task<?> t = core.takeForTest(Stress.CARRIER);
             if (t != null) {
-                SchedulerCore.runClaimedForTest(t);
+                core.runForTest(Stress.CARRIER, t);
             }
             r.r1 = t == a ? "A" : t == b ? "B" : "none";
         }
@@ -116,14 +114,14 @@ public final class DispatchVsCompletion {
         @Actor
         public void canceller(LLL_Result r) {
             boolean cancelled = a.cancel(false);
-            r.r2 = cancelled + " " + Kernel.snapshotProblems(core.status());
+            r.r2 = cancelled + " " + Stress.snapshotProblems(core.status());
         }
 
         @Arbiter
         public void arbiter(LLL_Result r) {
-            Kernel.drainAll(core);
+            Stress.takeAll(core);
             SchedulerStatus s = core.status();
-            r.r3 = "A=" + a.state() + " B=" + b.state() + " " + Kernel.counters(s)
+            r.r3 = "A=" + a.state() + " B=" + b.state() + " " + Stress.counters(s)
                     + " queued=" + core.queuedTaskCount();
         }
     }

@@ -1,7 +1,5 @@
-package dev.gepa.scheduler.stress;
+package dev.gepa.scheduler.internal;
 
-import dev.gepa.scheduler.internal.SchedulerCore;
-import dev.gepa.scheduler.internal.Task;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -16,33 +14,35 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 /**
  * shutdownNow against dispatch of a pending task (an extra race, next to race 8). A task that is
  * pending or running during the whole of {@code shutdownNow()} must end CANCELLED. Results:
- * r1 = shutdownNow listed the task, r2 = the dispatcher claimed it (the arbiter then runs it as
+ * r1 = shutdownNow listed the task, r2 = carrier 0 took it (the arbiter then runs it as
  * its carrier would), r3 = the arbiter's audit.
  */
 public final class ShutdownNowVsDispatch {
     private ShutdownNowVsDispatch() { }
 
     @JCStressTest
-    @Description("SchedulerCore notes, shutdown: shutdownNow sets STOP, cancels every pending task "
-            + "and interrupts every running one through the id table; a drain that sees STOP cancels "
-            + "what is queued. Task notes: a claimed task is cancelled only by cancel(true). "
-            + "shutdownNow vs the dispatcher's claim of the only pending task.")
+    @Description("SchedulerCore notes, shutdown: shutdownNow sets STOP (carriers claim nothing more), "
+            + "cancels every pending task and interrupts every running one through the id table, "
+            + "and only then sets DISCARD, so every task pending or running when the scan passes is "
+            + "listed. Task notes: a claimed task is cancelled only by cancel(true). shutdownNow vs "
+            + "carrier 0's take of the only pending task.")
     @Outcome(id = "true, false, CANCELLED not-invoked ok", expect = ACCEPTABLE,
-            desc = "The scan cancelled it while pending; the dispatcher found a tombstone or STOP.")
-    @Outcome(id = "false, false, CANCELLED not-invoked ok", expect = ACCEPTABLE,
-            desc = "The dispatcher's drain saw STOP and cancelled it before the scan reached it.")
+            desc = "The scan cancelled it while pending; the carrier found STOP, DISCARD or a tombstone.")
+    @Outcome(id = "false, false, CANCELLED not-invoked ok", expect = FORBIDDEN,
+            desc = "Cancelled but not listed: a carrier discarded it before the scan passed (DISCARD "
+                    + "set too early), or the scan missed a registered task.")
     @Outcome(id = "true, true, CANCELLED not-invoked ok", expect = ACCEPTABLE,
             desc = "Claimed first; the scan cancelled it as running before its carrier started it.")
     @Outcome(id = "false, true, COMPLETED invoked ok", expect = FORBIDDEN,
-            desc = "The scan saw the task pending and cancelled it without interrupt after the "
-                    + "dispatcher had claimed it: shutdownNow returned leaving it to run.")
+            desc = "The scan saw the task pending and cancelled it without interrupt after "
+                    + "carrier 0 had claimed it: shutdownNow returned leaving it to run.")
     @Outcome(expect = FORBIDDEN, desc = "Any other end: the task ran after shutdownNow, stayed "
             + "pending, or its views disagree.")
     @State
     public static class PendingTask {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Kernel.Probe probe = new Kernel.Probe();
-        final Task<Object> task = Kernel.submit(core, probe);
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Stress.Probe probe = new Stress.Probe();
+        final Task<Object> task = Stress.submit(core, probe);
         Task<?> claimed;
 
         @Actor
@@ -51,18 +51,18 @@ public final class ShutdownNowVsDispatch {
         }
 
         @Actor
-        public void dispatcher(ZZL_Result r) {
-            claimed = core.claimNextForTest();
+        public void carrier(ZZL_Result r) {
+            claimed = core.takeForTest(Stress.CARRIER);
             r.r2 = claimed != null;
         }
 
         @Arbiter
         public void arbiter(ZZL_Result r) {
             if (claimed != null) {
-                SchedulerCore.runClaimedForTest(claimed);
+                core.runForTest(Stress.CARRIER, claimed);
             }
-            Kernel.drainAll(core);
-            r.r3 = Kernel.audit(core, task, probe, true);
+            Stress.takeAll(core);
+            r.r3 = Stress.audit(core, task, probe, true);
         }
     }
 }

@@ -1,34 +1,40 @@
-package dev.gepa.scheduler.stress;
+package dev.gepa.scheduler.internal;
 
 import dev.gepa.scheduler.SchedulerStatus;
 import dev.gepa.scheduler.TaskResult;
 import dev.gepa.scheduler.TaskSpec;
 import dev.gepa.scheduler.TaskState;
-import dev.gepa.scheduler.internal.SchedulerConfig;
-import dev.gepa.scheduler.internal.SchedulerCore;
-import dev.gepa.scheduler.internal.Task;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Shared fixtures of the stress tests: schedulers driven through the kernel's test seams, an
- * evaluator that records what happened to it, and audits that turn a task's end into a short
- * outcome string.
+ * Shared fixtures of the stress tests: schedulers driven through the kernel's package-private
+ * test seams, an evaluator that records what happened to it, and audits that turn a task's end
+ * into a short outcome string.
+ *
+ * <p>The tests live in the kernel's own package so that they reach those seams without the
+ * kernel making anything public; the stress jar runs on the class path, where the kernel's
+ * module boundary does not apply.
  *
  * <p>Outcome strings use only letters, digits, '-', '=', '/' and spaces, because jcstress
  * matches {@code @Outcome} ids as regular expressions.
  */
-final class Kernel {
+final class Stress {
     /** The value every probe returns, inside a {@link Payload}. */
     static final int VALUE = 42;
 
-    private Kernel() { }
+    private Stress() { }
+
+    /** The carrier index a test plays: only carriers consume the queues. */
+    static final int CARRIER = 0;
 
     /**
-     * A scheduler whose carriers never start: dispatch happens only when a test calls
-     * {@link SchedulerCore#claimNextForTest()}, and the claimed task runs on the test's thread.
+     * A scheduler whose carriers never start: a task is taken only when a test plays a carrier
+     * ({@link SchedulerCore#takeForTest(int)}), and it runs on the test's thread
+     * ({@link SchedulerCore#runForTest(int, Task)}). One thread at a time per carrier index: a
+     * carrier's statistics have a single writer.
      */
     static SchedulerCore seam(int maxConcurrent, int maxQueueSize, int resultRetention) {
         return SchedulerCore.createWithoutCarriers(new SchedulerConfig(maxConcurrent, maxQueueSize,
@@ -44,9 +50,9 @@ final class Kernel {
         return t;
     }
 
-    /** Claims the next pending task as the dispatcher would; throws if there is none. */
+    /** Takes the next pending task as carrier {@link #CARRIER} would; throws if there is none. */
     static Task<?> claim(SchedulerCore core) {
-        Task<?> t = core.claimNextForTest();
+        Task<?> t = core.takeForTest(CARRIER);
         if (t == null) {
             throw new IllegalStateException("fixture task could not be claimed");
         }
@@ -54,15 +60,16 @@ final class Kernel {
     }
 
     /**
-     * Claims and runs every task still claimable, as carriers would after the actors are done.
-     * Loops while the admission word still counts a pending task, because the seam answers null
-     * while another thread holds the drain role.
+     * Takes and runs every task still pending, as carrier {@link #CARRIER} would after the actors
+     * are done (after {@code shutdownNow()} a take discards instead). Loops while the admission
+     * word still counts a pending task, because a take answers null while another thread holds
+     * the consumer role.
      */
-    static void drainAll(SchedulerCore core) {
+    static void takeAll(SchedulerCore core) {
         for (;;) {
-            Task<?> t = core.claimNextForTest();
+            Task<?> t = core.takeForTest(CARRIER);
             if (t != null) {
-                SchedulerCore.runClaimedForTest(t);
+                core.runForTest(CARRIER, t);
             } else if (core.status().pending() == 0) {
                 return;
             } else {

@@ -1,11 +1,9 @@
-package dev.gepa.scheduler.stress;
+package dev.gepa.scheduler.internal;
 
 import dev.gepa.scheduler.RejectedTaskException;
 import dev.gepa.scheduler.RejectionReason;
 import dev.gepa.scheduler.SchedulerStatus;
 import dev.gepa.scheduler.TaskSpec;
-import dev.gepa.scheduler.internal.SchedulerCore;
-import dev.gepa.scheduler.internal.Task;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -25,7 +23,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 public final class AdmissionBound {
     private AdmissionBound() { }
 
-    static final TaskSpec<Object> SPEC = TaskSpec.of("bound", () -> Kernel.VALUE);
+    static final TaskSpec<Object> SPEC = TaskSpec.of("bound", () -> Stress.VALUE);
 
     /** Submits with the throwing API; returns 1 if admitted, 0 if refused for a full queue. */
     static int submitThrowing(SchedulerCore core) {
@@ -42,8 +40,8 @@ public final class AdmissionBound {
     }
 
     @JCStressTest
-    @Description("SchedulerCore notes, admission word: submit admits by CAS only while pending is "
-            + "below maxQueueSize, so never more than maxQueueSize are admitted, and each attempt is "
+    @Description("SchedulerCore notes, admission: submit admits by CAS on ctl only below the "
+            + "(re-read when reached) admission limit, released + maxQueueSize, so never more than maxQueueSize are admitted, and each attempt is "
             + "counted once, as submitted or rejected. maxQueueSize 3, four attempts from two "
             + "threads (trySubmit and submit).")
     @Outcome(id = "2, 1, 3, 3, 1", expect = ACCEPTABLE, desc = "The first actor got both places it asked for.")
@@ -52,7 +50,7 @@ public final class AdmissionBound {
             + "rejection reason, or admitted + rejected != attempted.")
     @State
     public static class Submits {
-        final SchedulerCore core = Kernel.seam(1, 3, 0);
+        final SchedulerCore core = Stress.seam(1, 3, 0);
 
         @Actor
         public void first(IIIII_Result r) {
@@ -74,26 +72,27 @@ public final class AdmissionBound {
     }
 
     @JCStressTest
-    @Description("SchedulerCore notes, admission word: a claim subtracts one from pending, which "
-            + "frees exactly one place; admission never exceeds maxQueueSize. maxQueueSize 2, full; "
-            + "one actor dispatches a task then submits, the other submits twice.")
-    @Outcome(id = "1, 0, 2, 3, 2", expect = ACCEPTABLE, desc = "The dispatcher took the place it freed.")
+    @Description("SchedulerCore notes, admission word: a carrier's claim releases one pending "
+            + "count, which frees exactly one place; admission never exceeds maxQueueSize. "
+            + "maxQueueSize 2, full; one actor takes and runs a task as carrier 0 then submits, the "
+            + "other submits twice.")
+    @Outcome(id = "1, 0, 2, 3, 2", expect = ACCEPTABLE, desc = "The carrier's thread took the place its take freed.")
     @Outcome(id = "0, 1, 2, 3, 2", expect = ACCEPTABLE, desc = "The other submitter took the freed place.")
     @Outcome(expect = FORBIDDEN, desc = "More than maxQueueSize pending, the freed place lost or "
             + "given twice, or admitted + rejected != attempted.")
     @State
     public static class SubmitsVsDispatch {
-        final SchedulerCore core = Kernel.seam(1, 2, 0);
+        final SchedulerCore core = Stress.seam(1, 2, 0);
 
         {
-            Kernel.submit(core, new Kernel.Probe());
-            Kernel.submit(core, new Kernel.Probe());
+            Stress.submit(core, new Stress.Probe());
+            Stress.submit(core, new Stress.Probe());
         }
 
         @Actor
-        public void dispatcher(IIIII_Result r) {
-            Task<?> t = Kernel.claim(core);
-            SchedulerCore.runClaimedForTest(t);
+        public void carrier(IIIII_Result r) {
+            Task<?> t = Stress.claim(core);
+            core.runForTest(Stress.CARRIER, t);
             r.r1 = trySubmit(core);
         }
 

@@ -1,4 +1,4 @@
-package dev.gepa.scheduler.stress;
+package dev.gepa.scheduler.internal;
 
 import dev.gepa.scheduler.Scheduler;
 import dev.gepa.scheduler.TaskHandle;
@@ -19,7 +19,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * actor submits a task, spins until it has ended, and at once submits the next: each submit
  * lands while the carrier that ran the previous task is finishing it, failing to take another,
  * offering itself as idle and parking. The signal deliberately does nothing that could wake a
- * carrier (no submit, no shutdown): only the kernel's own hand-off can make the actor finish.
+ * carrier (no submit, no shutdown): only the kernel's own wake-ups can make the actor finish.
  * A lost wake-up leaves a task pending forever, the actor never terminates, and jcstress
  * reports STALE.
  */
@@ -27,7 +27,7 @@ public final class LostWakeUp {
     private LostWakeUp() { }
 
     static final int ROUNDS = 8;
-    static final TaskSpec<Object> SPEC = TaskSpec.of("wake", () -> Kernel.VALUE);
+    static final TaskSpec<Object> SPEC = TaskSpec.of("wake", () -> Stress.VALUE);
 
     static void await(TaskHandle<?> h) {
         while (!h.isDone()) {
@@ -36,11 +36,10 @@ public final class LostWakeUp {
     }
 
     @JCStressTest(Mode.Termination)
-    @Description("SchedulerCore notes, dispatch and carriers: after every drain pass, not (an idle "
-            + "carrier is queued and a published live task is queued); the submitter fences after "
-            + "publishing and signals if a carrier is idle, the carrier offers itself then signals, "
-            + "and parks only after setting parked and re-reading its mailbox (Dekker pair with the "
-            + "drainer). One carrier; back-to-back submits as it goes idle.")
+    @Description("Carrier notes: a carrier announces itself IDLE (parkState, then its bit in the idle "
+            + "set by an atomic read-modify-write), re-checks the queues and only then parks; a "
+            + "submitter publishes, fences, and wakes an idle carrier unless one spins (a Dekker "
+            + "pair). One carrier; back-to-back submits as it goes idle.")
     @Outcome(id = "TERMINATED", expect = ACCEPTABLE, desc = "Every task was dispatched.")
     @Outcome(expect = FORBIDDEN, desc = "STALE: a task submitted as the carrier went idle never ran.")
     @State
@@ -64,9 +63,10 @@ public final class LostWakeUp {
     }
 
     @JCStressTest(Mode.Termination)
-    @Description("SchedulerCore notes, dispatch and carriers: no wake-up is lost while several "
-            + "carriers go idle at once and one may take its next task directly (the wip CAS) while "
-            + "another waits for a hand-off. Two carriers; pairs of back-to-back submits as both go "
+    @Description("Carrier and Inboxes notes: no wake-up is lost while both carriers go idle at once: "
+            + "a spinner suppresses submitters' wake-ups and fans out what it leaves, and a parking "
+            + "carrier that finds the consumer role held marks it missed, so the holder wakes a "
+            + "carrier if work is left. Two carriers; pairs of back-to-back submits as both go "
             + "idle.")
     @Outcome(id = "TERMINATED", expect = ACCEPTABLE, desc = "Every task was dispatched.")
     @Outcome(expect = FORBIDDEN, desc = "STALE: a task submitted as the carriers went idle never ran.")

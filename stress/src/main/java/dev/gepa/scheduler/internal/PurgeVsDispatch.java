@@ -1,7 +1,5 @@
-package dev.gepa.scheduler.stress;
+package dev.gepa.scheduler.internal;
 
-import dev.gepa.scheduler.internal.SchedulerCore;
-import dev.gepa.scheduler.internal.Task;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -18,7 +16,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * pending tasks are cancelled up front (63 tombstones, purge threshold 64); one thread submits
  * and cancels one more task, the cancel that reaches the threshold and signals a purge, while
  * the other dispatches the one live task. Results: r1 = the task dispatched, r2 = tasks still
- * queued after the actors (tombstones included), r3 = the final audit after draining.
+ * queued after the actors (tombstones included), r3 = the final audit after carrier 0 took what
+ * was left.
  */
 public final class PurgeVsDispatch {
     private PurgeVsDispatch() { }
@@ -26,30 +25,30 @@ public final class PurgeVsDispatch {
     static final int BOUND = 64; // purgeThreshold = max(64, maxQueueSize)
 
     @JCStressTest
-    @Description("SchedulerCore notes, cancellation and tombstones: a cancelled task stays queued as a "
-            + "tombstone, the drainer discards tombstones as it meets them, and the cancel that "
-            + "brings them to purgeThreshold signals a drain that moves each inbox into its backlog "
-            + "and removes every tombstone, keeping the order (backlog, then inbox); queued tasks "
-            + "stay O(maxQueueSize). Purge vs dispatch through the single drain role.")
+    @Description("SchedulerCore notes, tombstones: a cancelled task stays queued as a tombstone, a "
+            + "carrier drops tombstones as it meets them, and whoever sees purgeThreshold tombstones "
+            + "(the last canceller, or a carrier that takes the consumer role) purges: each inbox "
+            + "moves into its backlog, live tasks only, order kept (backlog, then inbox); queued "
+            + "tasks stay O(maxQueueSize). Canceller's purge vs carrier 0's take, one consumer role.")
     @Outcome(id = "live, 0, live=COMPLETED extra=CANCELLED 65/1/0/64/0/0/0 queued=0", expect = ACCEPTABLE,
-            desc = "The purge removed the last tombstone.")
+            desc = "A purge (the canceller's or the carrier's own) removed every tombstone.")
     @Outcome(id = "live, 1, live=COMPLETED extra=CANCELLED 65/1/0/64/0/0/0 queued=0", expect = ACCEPTABLE,
-            desc = "The dispatcher discarded the 63 tombstones first, so the last cancel stayed below "
-                    + "the threshold and its tombstone waited for the next drain.")
+            desc = "The carrier dropped the 63 tombstones first, so the last cancel stayed below "
+                    + "the threshold and its tombstone waited for the next take.")
     @Outcome(expect = FORBIDDEN, desc = "The live task lost, run twice or skipped, tombstones left "
             + "beyond the bound, or unbalanced counters.")
     @State
     public static class LastCancel {
-        final SchedulerCore core = Kernel.seam(1, BOUND, 0);
+        final SchedulerCore core = Stress.seam(1, BOUND, 0);
         final Task<Object> live;
         Task<Object> extra;
 
         {
             Task<?>[] cancelled = new Task<?>[BOUND - 1];
             for (int i = 0; i < BOUND - 1; i++) {
-                cancelled[i] = Kernel.submit(core, new Kernel.Probe());
+                cancelled[i] = Stress.submit(core, new Stress.Probe());
             }
-            live = Kernel.submit(core, new Kernel.Probe());
+            live = Stress.submit(core, new Stress.Probe());
             for (Task<?> t : cancelled) {
                 t.cancel(false);
             }
@@ -57,26 +56,26 @@ public final class PurgeVsDispatch {
 
         @Actor
         public void canceller() {
-            extra = Kernel.submit(core, new Kernel.Probe());
+            extra = Stress.submit(core, new Stress.Probe());
             extra.cancel(false);
         }
 
         @Actor
-        public void dispatcher(LLL_Result r) {
+        public void carrier(LLL_Result r) {
             Task<?> t;
-            while ((t = core.claimNextForTest()) == null) {
-                Thread.onSpinWait(); // the purge holds the drain role
+            while ((t = core.takeForTest(Stress.CARRIER)) == null) {
+                Thread.onSpinWait(); // the canceller's purge holds the consumer role
             }
-            SchedulerCore.runClaimedForTest(t);
+            core.runForTest(Stress.CARRIER, t);
             r.r1 = t == live ? "live" : "other";
         }
 
         @Arbiter
         public void arbiter(LLL_Result r) {
             r.r2 = Integer.toString(core.queuedTaskCount());
-            Kernel.drainAll(core);
+            Stress.takeAll(core);
             r.r3 = "live=" + live.state() + " extra=" + extra.state() + " "
-                    + Kernel.counters(core.status()) + " queued=" + core.queuedTaskCount();
+                    + Stress.counters(core.status()) + " queued=" + core.queuedTaskCount();
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.gepa.scheduler.stress;
+package dev.gepa.scheduler.internal;
 
 import dev.gepa.scheduler.RejectedTaskException;
 import dev.gepa.scheduler.RejectionReason;
@@ -6,8 +6,6 @@ import dev.gepa.scheduler.Scheduler;
 import dev.gepa.scheduler.SchedulerStatus;
 import dev.gepa.scheduler.TaskHandle;
 import dev.gepa.scheduler.TaskSpec;
-import dev.gepa.scheduler.internal.SchedulerCore;
-import dev.gepa.scheduler.internal.Task;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -41,20 +39,20 @@ public final class SubmitVsShutdown {
         return t;
     };
 
-    static final TaskSpec<Object> SPEC = TaskSpec.of("late", () -> Kernel.VALUE);
+    static final TaskSpec<Object> SPEC = TaskSpec.of("late", () -> Stress.VALUE);
 
     /** Audits a rejected submit on a scheduler that got no other task. */
     static String rejected(Scheduler s) {
         SchedulerStatus st = s.status();
         boolean ok = s.isShutdown() && st.submitted() == 0 && st.rejected() == 1 && st.pending() == 0;
-        return "rejected " + (ok ? "ok" : Kernel.counters(st));
+        return "rejected " + (ok ? "ok" : Stress.counters(st));
     }
 
     @JCStressTest
-    @Description("SchedulerCore notes, admission word and shutdown: SHUTDOWN lives in the same word "
-            + "as the pending count, so a submit is admitted (counted, and later dispatched) or "
-            + "refused for SHUTDOWN, never both or neither; after SHUTDOWN pending only falls. "
-            + "submit() (throwing) vs shutdown(); the arbiter then dispatches what is left. r1 = 1 "
+    @Description("SchedulerCore notes, admission and shutdown: SHUTDOWN lives in ctl beside the "
+            + "admitted count, so a submit is admitted (counted, and later taken) or refused for "
+            + "SHUTDOWN, never both or neither; after SHUTDOWN admitted is final. submit() "
+            + "(throwing) vs shutdown(); the arbiter then takes what is left as carrier 0. r1 = 1 "
             + "admitted, 0 refused for SHUTDOWN, -100 refused for another reason.")
     @Outcome(id = "1, COMPLETED invoked ok", expect = ACCEPTABLE, desc = "Admitted before the shutdown, ran after it.")
     @Outcome(id = "0, rejected ok", expect = ACCEPTABLE, desc = "Refused for SHUTDOWN, counted as rejected.")
@@ -62,8 +60,8 @@ public final class SubmitVsShutdown {
             + "reach a final state, or counters that disagree.")
     @State
     public static class Seam {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Kernel.Probe probe = new Kernel.Probe();
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Stress.Probe probe = new Stress.Probe();
         Task<?> task;
 
         @Actor
@@ -83,26 +81,26 @@ public final class SubmitVsShutdown {
 
         @Arbiter
         public void arbiter(IL_Result r) {
-            Kernel.drainAll(core);
-            r.r2 = task == null ? rejected(core) : Kernel.audit(core, task, probe, true);
+            Stress.takeAll(core);
+            r.r2 = task == null ? rejected(core) : Stress.audit(core, task, probe, true);
         }
     }
 
     @JCStressTest
     @Description("SchedulerCore notes, shutdown: shutdownNow sets STOP, cancels every task it finds "
-            + "in the id table, and a drain that sees STOP cancels whatever is still queued (submits "
-            + "that raced the scan); Scheduler javadoc: a task whose submit races shutdownNow is "
+            + "in the id table, then sets DISCARD, under which a carrier's take cancels whatever is "
+            + "still queued (submits that raced the scan); Scheduler javadoc: a task whose submit races shutdownNow is "
             + "cancelled too but may be missing from the list. trySubmit vs shutdownNow; the arbiter "
-            + "then signals a drain. r1 = admitted, r2 = listed by shutdownNow.")
+            + "then takes as carrier 0. r1 = admitted, r2 = listed by shutdownNow.")
     @Outcome(id = "true, true, CANCELLED not-invoked ok", expect = ACCEPTABLE, desc = "Admitted, found and cancelled by the scan.")
-    @Outcome(id = "true, false, CANCELLED not-invoked ok", expect = ACCEPTABLE, desc = "Admitted after the scan, cancelled by the STOP drain.")
+    @Outcome(id = "true, false, CANCELLED not-invoked ok", expect = ACCEPTABLE, desc = "Admitted after the scan, discarded by the carrier's take.")
     @Outcome(id = "false, false, rejected ok", expect = ACCEPTABLE, desc = "Refused after shutdownNow.")
     @Outcome(expect = FORBIDDEN, desc = "An admitted task that ran or stayed pending after shutdownNow, "
             + "a listed task not cancelled, or counters that disagree.")
     @State
     public static class SeamNow {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Kernel.Probe probe = new Kernel.Probe();
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Stress.Probe probe = new Stress.Probe();
         volatile Task<?> task;
 
         @Actor
@@ -119,22 +117,22 @@ public final class SubmitVsShutdown {
 
         @Arbiter
         public void arbiter(ZZL_Result r) {
-            Kernel.drainAll(core); // a drain under STOP cancels what is queued
-            r.r3 = task == null ? rejected(core) : Kernel.audit(core, task, probe, true);
+            Stress.takeAll(core); // a take under DISCARD cancels what is queued
+            r.r3 = task == null ? rejected(core) : Stress.audit(core, task, probe, true);
         }
     }
 
     @JCStressTest
-    @Description("SchedulerCore notes, shutdown and dispatch: a carrier exits only on 'SHUTDOWN and "
-            + "nothing pending', which the notes say can never become false again, so no claimed "
-            + "task is handed to a carrier that has left; Scheduler javadoc: every accepted task ends "
+    @Description("SchedulerCore notes, shutdown: a carrier exits only when it finds 'SHUTDOWN and "
+            + "nothing pending' (which can never become false again) and no task, so no admitted "
+            + "task is left with no carrier to take it; Scheduler javadoc: every accepted task ends "
             + "in exactly one final state. Real scheduler (one idle carrier) per sample; trySubmit "
             + "vs shutdown(); the arbiter awaits termination. r1 = admitted, r2 = the task's state "
             + "after termination.")
     @Outcome(id = "true, COMPLETED", expect = ACCEPTABLE, desc = "Admitted before the shutdown and run by the carrier.")
     @Outcome(id = "false, rejected ok", expect = ACCEPTABLE, desc = "Refused for SHUTDOWN.")
     @Outcome(expect = FORBIDDEN, desc = "An admitted task that never reached a final state (for "
-            + "example RUNNING: claimed and handed to a carrier that had already exited), or a "
+            + "example PENDING: admitted after the last carrier had exited), or a "
             + "scheduler that did not terminate.")
     @State
     public static class LiveCarrier {
@@ -171,8 +169,8 @@ public final class SubmitVsShutdown {
     }
 
     @JCStressTest(Mode.Termination)
-    @Description("SchedulerCore notes, shutdown and dispatch: no claimed task is handed to a carrier "
-            + "that has exited on 'SHUTDOWN and nothing pending'; Scheduler javadoc: every accepted "
+    @Description("SchedulerCore notes, shutdown: no admitted task outlives the carriers, which exit "
+            + "only on 'SHUTDOWN and nothing pending' and no task; Scheduler javadoc: every accepted "
             + "task ends in a final state. Real scheduler (one parked carrier) per sample; the actor "
             + "submits the moment the signal starts shutdown() and then waits for its task to end.")
     @Outcome(id = "TERMINATED", expect = ACCEPTABLE, desc = "The task was refused, or it ended.")

@@ -1,8 +1,6 @@
-package dev.gepa.scheduler.stress;
+package dev.gepa.scheduler.internal;
 
 import dev.gepa.scheduler.SchedulerStatus;
-import dev.gepa.scheduler.internal.SchedulerCore;
-import dev.gepa.scheduler.internal.Task;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -33,8 +31,8 @@ public final class CancelVsSubmitAtBound {
     @Outcome(expect = FORBIDDEN, desc = "The cancel freed no place, or more than one.")
     @State
     public static class PendingCancel {
-        final SchedulerCore core = Kernel.seam(1, 1, 0);
-        final Task<Object> task = Kernel.submit(core, new Kernel.Probe());
+        final SchedulerCore core = Stress.seam(1, 1, 0);
+        final Task<Object> task = Stress.submit(core, new Stress.Probe());
 
         @Actor
         public void canceller(IIIII_Result r) {
@@ -64,10 +62,10 @@ public final class CancelVsSubmitAtBound {
     @Outcome(expect = FORBIDDEN, desc = "A running task's cancel freed a place in the queue bound.")
     @State
     public static class RunningCancel {
-        final SchedulerCore core = Kernel.seam(1, 1, 0);
-        final Task<Object> running = Kernel.submit(core, new Kernel.Probe());
-        final Task<?> claimed = Kernel.claim(core);
-        final Task<Object> pending = Kernel.submit(core, new Kernel.Probe());
+        final SchedulerCore core = Stress.seam(1, 1, 0);
+        final Task<Object> running = Stress.submit(core, new Stress.Probe());
+        final Task<?> claimed = Stress.claim(core);
+        final Task<Object> pending = Stress.submit(core, new Stress.Probe());
 
         @Actor
         public void canceller(IIIII_Result r) {
@@ -81,7 +79,7 @@ public final class CancelVsSubmitAtBound {
 
         @Arbiter
         public void arbiter(IIIII_Result r) {
-            SchedulerCore.runClaimedForTest(claimed);
+            core.runForTest(Stress.CARRIER, claimed);
             r.r3 = AdmissionBound.trySubmit(core);
             SchedulerStatus s = core.status();
             r.r4 = s.pending();

@@ -1,7 +1,5 @@
-package dev.gepa.scheduler.stress;
+package dev.gepa.scheduler.internal;
 
-import dev.gepa.scheduler.internal.SchedulerCore;
-import dev.gepa.scheduler.internal.Task;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -14,9 +12,9 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * Race 1: cancel against dispatch of the same pending task. The dispatcher's claim
- * ({@code claimNextForTest}, the drain's own {@code claimNext}) and a cancel both try to move the
- * task out of PENDING; exactly one may win. Results: r1 = the dispatcher claimed the task,
+ * Race 1: cancel against dispatch of the same pending task. A carrier's take
+ * ({@code takeForTest}: the consumer role, the claim, the role given back) and a cancel both try
+ * to move the task out of PENDING; exactly one may win. Results: r1 = the carrier took the task,
  * r2 = cancel returned true, r3 = the arbiter's audit of the final state.
  */
 public final class CancelVsDispatch {
@@ -25,24 +23,24 @@ public final class CancelVsDispatch {
     @JCStressTest
     @Description("Task notes: every transition out of PENDING is a CAS, so of dispatch and a cancel "
             + "exactly one wins and only the winner does the bookkeeping (each task counted once). "
-            + "cancel(false) vs the dispatcher's claim then run: exactly one of ran / cancelled.")
+            + "cancel(false) vs carrier 0's take then run: exactly one of ran / cancelled.")
     @Outcome(id = "true, false, COMPLETED invoked ok", expect = ACCEPTABLE,
             desc = "Dispatch won: the task ran and cancel(false) refused a started task.")
     @Outcome(id = "false, true, CANCELLED not-invoked ok", expect = ACCEPTABLE,
-            desc = "Cancel won while pending: the dispatcher discarded the tombstone, nothing ran.")
+            desc = "Cancel won while pending: the carrier dropped the tombstone, nothing ran.")
     @Outcome(expect = FORBIDDEN, desc = "Both or neither won, or the final state, handle, "
             + "result(id), future and counters disagree.")
     @State
     public static class CancelPending {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Kernel.Probe probe = new Kernel.Probe();
-        final Task<Object> task = Kernel.submit(core, probe);
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Stress.Probe probe = new Stress.Probe();
+        final Task<Object> task = Stress.submit(core, probe);
 
         @Actor
-        public void dispatcher(ZZL_Result r) {
-            Task<?> t = core.claimNextForTest();
+        public void carrier(ZZL_Result r) {
+            Task<?> t = core.takeForTest(Stress.CARRIER);
             if (t != null) {
-                SchedulerCore.runClaimedForTest(t);
+                core.runForTest(Stress.CARRIER, t);
             }
             r.r1 = t == task;
         }
@@ -54,15 +52,15 @@ public final class CancelVsDispatch {
 
         @Arbiter
         public void arbiter(ZZL_Result r) {
-            r.r3 = Kernel.audit(core, task, probe, true);
+            r.r3 = Stress.audit(core, task, probe, true);
         }
     }
 
     @JCStressTest
-    @Description("Task notes: PENDING->DISPATCHED (claim) and PENDING->CANCELLED are CASes, and a "
+    @Description("Task notes: PENDING->DISPATCHED (claim) and PENDING->CANCELLING are CASes, and a "
             + "claimed task is cancelled only through INTERRUPTING->CANCELLED; the carrier's start is "
             + "a CAS DISPATCHED->EXECUTING, so a task cancelled before it starts is never invoked. "
-            + "cancel(true) vs the dispatcher's claim then run.")
+            + "cancel(true) vs carrier 0's take then run.")
     @Outcome(id = "true, false, COMPLETED invoked ok", expect = ACCEPTABLE,
             desc = "Dispatch and completion happened before the cancel.")
     @Outcome(id = "false, true, CANCELLED not-invoked ok", expect = ACCEPTABLE,
@@ -77,15 +75,15 @@ public final class CancelVsDispatch {
             + "cancel, or the views of the final state disagree.")
     @State
     public static class CancelInterrupt {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Kernel.Probe probe = new Kernel.Probe();
-        final Task<Object> task = Kernel.submit(core, probe);
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Stress.Probe probe = new Stress.Probe();
+        final Task<Object> task = Stress.submit(core, probe);
 
         @Actor
-        public void dispatcher(ZZL_Result r) {
-            Task<?> t = core.claimNextForTest();
+        public void carrier(ZZL_Result r) {
+            Task<?> t = core.takeForTest(Stress.CARRIER);
             if (t != null) {
-                SchedulerCore.runClaimedForTest(t);
+                core.runForTest(Stress.CARRIER, t);
             }
             r.r1 = t == task;
         }
@@ -97,7 +95,7 @@ public final class CancelVsDispatch {
 
         @Arbiter
         public void arbiter(ZZL_Result r) {
-            r.r3 = Kernel.audit(core, task, probe, true);
+            r.r3 = Stress.audit(core, task, probe, true);
         }
     }
 }

@@ -1,7 +1,5 @@
-package dev.gepa.scheduler.stress;
+package dev.gepa.scheduler.internal;
 
-import dev.gepa.scheduler.internal.SchedulerCore;
-import dev.gepa.scheduler.internal.Task;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -26,7 +24,7 @@ public final class InterruptVsCompletion {
     private InterruptVsCompletion() { }
 
     @JCStressTest
-    @Description("Task notes: EXECUTING->COMPLETED (carrier) and EXECUTING->INTERRUPTING (cancel) are "
+    @Description("Task notes: EXECUTING->FINISHING (carrier) and EXECUTING->INTERRUPTING (cancel) are "
             + "CASes, exactly one wins and only it counts the task; a carrier whose CAS lost waits "
             + "while INTERRUPTING so the interrupt lands before it clears its status, never on a "
             + "later task; outcome is discarded when the cancel won. Evaluator returns a value.")
@@ -42,14 +40,14 @@ public final class InterruptVsCompletion {
             + "state, handle, result(id), future and counters disagree.")
     @State
     public static class Value {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Kernel.Probe probe = new Kernel.Probe(false);
-        final Task<Object> task = Kernel.submit(core, probe);
-        final Task<?> claimed = Kernel.claim(core);
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Stress.Probe probe = new Stress.Probe(false);
+        final Task<Object> task = Stress.submit(core, probe);
+        final Task<?> claimed = Stress.claim(core);
 
         @Actor
         public void carrier(ZZL_Result r) {
-            SchedulerCore.runClaimedForTest(claimed);
+            core.runForTest(Stress.CARRIER, claimed);
             r.r1 = Thread.interrupted();
         }
 
@@ -60,12 +58,12 @@ public final class InterruptVsCompletion {
 
         @Arbiter
         public void arbiter(ZZL_Result r) {
-            r.r3 = Kernel.audit(core, task, probe, true);
+            r.r3 = Stress.audit(core, task, probe, true);
         }
     }
 
     @JCStressTest
-    @Description("Task notes: EXECUTING->FAILED (carrier) and EXECUTING->INTERRUPTING (cancel) are CASes, "
+    @Description("Task notes: EXECUTING->FINISHING (carrier) and EXECUTING->INTERRUPTING (cancel) are CASes, "
             + "exactly one wins; an evaluator that throws because it saw the interrupt must leave the "
             + "task CANCELLED, never FAILED. Evaluator throws.")
     @Outcome(id = "false, false, FAILED invoked ok", expect = ACCEPTABLE,
@@ -80,14 +78,14 @@ public final class InterruptVsCompletion {
             + "or neither won, or the state, handle, result(id), future and counters disagree.")
     @State
     public static class Failure {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Kernel.Probe probe = new Kernel.Probe(true);
-        final Task<Object> task = Kernel.submit(core, probe);
-        final Task<?> claimed = Kernel.claim(core);
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Stress.Probe probe = new Stress.Probe(true);
+        final Task<Object> task = Stress.submit(core, probe);
+        final Task<?> claimed = Stress.claim(core);
 
         @Actor
         public void carrier(ZZL_Result r) {
-            SchedulerCore.runClaimedForTest(claimed);
+            core.runForTest(Stress.CARRIER, claimed);
             r.r1 = Thread.interrupted();
         }
 
@@ -98,7 +96,7 @@ public final class InterruptVsCompletion {
 
         @Arbiter
         public void arbiter(ZZL_Result r) {
-            r.r3 = Kernel.audit(core, task, probe, true);
+            r.r3 = Stress.audit(core, task, probe, true);
         }
     }
 
@@ -106,7 +104,7 @@ public final class InterruptVsCompletion {
     @Description("Task notes: startedNanos is written right after the carrier's CAS to EXECUTING, and a "
             + "canceller that wins against EXECUTING waits for it before publishing CANCELLED, so a "
             + "final task with no start time never ran and never will (TaskHandle.startedAt javadoc). "
-            + "cancel(true) vs the carrier starting a claimed task; the canceller reads "
+            + "cancel(true) vs carrier 0 starting a task it took; the canceller reads "
             + "startedAt right after its cancel succeeds. r2 = what the canceller saw (lost, started, "
             + "unstarted).")
     @Outcome(id = "false, lost, COMPLETED invoked ok", expect = ACCEPTABLE,
@@ -119,19 +117,19 @@ public final class InterruptVsCompletion {
             desc = "Cancelled after the start; the evaluator saw the interrupt.")
     @Outcome(id = "false, unstarted, CANCELLED invoked.*", expect = FORBIDDEN,
             desc = "The canceller saw CANCELLED with startedAt empty, yet the evaluator was invoked "
-                    + "afterwards: the carrier passed its RUNNING check before the cancel and "
-                    + "started the evaluator after it.")
+                    + "afterwards: the carrier's DISPATCHED->EXECUTING CAS succeeded after "
+                    + "the cancel's.")
     @Outcome(expect = FORBIDDEN, desc = "Any other end.")
     @State
     public static class StartedAt {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Kernel.Probe probe = new Kernel.Probe(false);
-        final Task<Object> task = Kernel.submit(core, probe);
-        final Task<?> claimed = Kernel.claim(core);
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Stress.Probe probe = new Stress.Probe(false);
+        final Task<Object> task = Stress.submit(core, probe);
+        final Task<?> claimed = Stress.claim(core);
 
         @Actor
         public void carrier(ZLL_Result r) {
-            SchedulerCore.runClaimedForTest(claimed);
+            core.runForTest(Stress.CARRIER, claimed);
             r.r1 = Thread.interrupted();
         }
 
@@ -146,7 +144,7 @@ public final class InterruptVsCompletion {
 
         @Arbiter
         public void arbiter(ZLL_Result r) {
-            r.r3 = Kernel.audit(core, task, probe, true);
+            r.r3 = Stress.audit(core, task, probe, true);
         }
     }
 }

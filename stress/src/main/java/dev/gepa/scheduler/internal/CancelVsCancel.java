@@ -1,7 +1,5 @@
-package dev.gepa.scheduler.stress;
+package dev.gepa.scheduler.internal;
 
-import dev.gepa.scheduler.internal.SchedulerCore;
-import dev.gepa.scheduler.internal.Task;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -21,18 +19,18 @@ public final class CancelVsCancel {
     private CancelVsCancel() { }
 
     @JCStressTest
-    @Description("Task notes: of any number of cancels exactly one wins the PENDING->CANCELLED CAS "
-            + "and only it does the bookkeeping (cancelled counter, retention, pending count "
-            + "release); SchedulerCore notes: pending-cancel subtracts one from the admission word. "
+    @Description("Task notes: of any number of cancels exactly one wins the PENDING->CANCELLING CAS "
+            + "and only it settles the task (pendingCancels, retention) before publishing CANCELLED; "
+            + "SchedulerCore notes: a pending cancel releases one pending count. "
             + "Two cancel(false) of a pending task.")
     @Outcome(id = "true, false, CANCELLED not-invoked ok", expect = ACCEPTABLE, desc = "The first cancel won.")
     @Outcome(id = "false, true, CANCELLED not-invoked ok", expect = ACCEPTABLE, desc = "The second cancel won.")
     @Outcome(expect = FORBIDDEN, desc = "Both or neither won, or it was counted twice or not at all.")
     @State
     public static class Pending {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Kernel.Probe probe = new Kernel.Probe();
-        final Task<Object> task = Kernel.submit(core, probe);
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Stress.Probe probe = new Stress.Probe();
+        final Task<Object> task = Stress.submit(core, probe);
 
         @Actor
         public void first(ZZL_Result r) {
@@ -46,26 +44,26 @@ public final class CancelVsCancel {
 
         @Arbiter
         public void arbiter(ZZL_Result r) {
-            Kernel.drainAll(core); // discards the tombstone; must run nothing
-            r.r3 = Kernel.audit(core, task, probe, true);
+            Stress.takeAll(core); // discards the tombstone; must run nothing
+            r.r3 = Stress.audit(core, task, probe, true);
         }
     }
 
     @JCStressTest
     @Description("Task notes: of any number of cancels exactly one wins the DISPATCHED->INTERRUPTING "
             + "CAS; a task cancelled before its carrier starts it is never invoked. Two cancel(true) "
-            + "of a claimed (DISPATCHED, publicly RUNNING) task that its carrier has not started; the "
-            + "arbiter then runs it as the carrier would.")
+            + "of a task carrier 0 took (DISPATCHED, publicly RUNNING) and has not started; the "
+            + "arbiter then runs it as carrier 0.")
     @Outcome(id = "true, false, CANCELLED not-invoked ok", expect = ACCEPTABLE, desc = "The first cancel won.")
     @Outcome(id = "false, true, CANCELLED not-invoked ok", expect = ACCEPTABLE, desc = "The second cancel won.")
     @Outcome(expect = FORBIDDEN, desc = "Both or neither won, the evaluator ran after a cancel, or "
             + "the counters disagree.")
     @State
     public static class Running {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Kernel.Probe probe = new Kernel.Probe();
-        final Task<Object> task = Kernel.submit(core, probe);
-        final Task<?> claimed = Kernel.claim(core);
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Stress.Probe probe = new Stress.Probe();
+        final Task<Object> task = Stress.submit(core, probe);
+        final Task<?> claimed = Stress.claim(core);
 
         @Actor
         public void first(ZZL_Result r) {
@@ -79,8 +77,8 @@ public final class CancelVsCancel {
 
         @Arbiter
         public void arbiter(ZZL_Result r) {
-            SchedulerCore.runClaimedForTest(claimed);
-            r.r3 = Kernel.audit(core, task, probe, true);
+            core.runForTest(Stress.CARRIER, claimed);
+            r.r3 = Stress.audit(core, task, probe, true);
         }
     }
 }

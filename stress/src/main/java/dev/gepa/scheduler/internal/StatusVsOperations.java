@@ -1,12 +1,10 @@
-package dev.gepa.scheduler.stress;
+package dev.gepa.scheduler.internal;
 
 import dev.gepa.scheduler.Scheduler;
 import dev.gepa.scheduler.SchedulerStatus;
 import dev.gepa.scheduler.TaskHandle;
 import dev.gepa.scheduler.TaskSpec;
 import dev.gepa.scheduler.TaskState;
-import dev.gepa.scheduler.internal.SchedulerCore;
-import dev.gepa.scheduler.internal.Task;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -28,8 +26,8 @@ public final class StatusVsOperations {
 
     /** Problems between two snapshots taken in this order by one thread. */
     static String problems(SchedulerStatus first, SchedulerStatus second) {
-        String a = Kernel.snapshotProblems(first);
-        String b = Kernel.snapshotProblems(second);
+        String a = Stress.snapshotProblems(first);
+        String b = Stress.snapshotProblems(second);
         StringBuilder bad = new StringBuilder();
         if (!a.equals("ok")) {
             bad.append(" first=").append(a);
@@ -40,35 +38,35 @@ public final class StatusVsOperations {
         if (second.submitted() < first.submitted() || second.completed() < first.completed()
                 || second.failed() < first.failed() || second.cancelled() < first.cancelled()
                 || second.rejected() < first.rejected()) {
-            bad.append(" went-back=").append(Kernel.counters(first)).append("/then/")
-                    .append(Kernel.counters(second));
+            bad.append(" went-back=").append(Stress.counters(first)).append("/then/")
+                    .append(Stress.counters(second));
         }
         return bad.length() == 0 ? "ok" : bad.toString().trim();
     }
 
     @JCStressTest
-    @Description("SchedulerCore notes, statistics: counters are written once per event by its winner "
-            + "and status() reads the final-state counters before submitted, so a snapshot never "
-            + "shows more finished than submitted and no figure is negative; the admission word's "
-            + "pending count never underflows. Three pending tasks (one fails); one thread dispatches "
-            + "and runs two, the other reads status, cancels the third, reads status again; r2 = "
-            + "the counters after draining.")
+    @Description("SchedulerCore notes, statistics: each count is written once, by the winner of the "
+            + "task's settling CAS, before its final state, and status() reads them before ctl, so a snapshot never "
+            + "shows more finished than submitted and no figure is negative; the pending "
+            + "figure never underflows. Three pending tasks (one fails); one thread takes and runs two "
+            + "as carrier 0, the other reads status, cancels the third, reads status again; r2 = "
+            + "the counters after carrier 0 took what was left.")
     @Outcome(id = "ok, 3/1/1/1/0/0/0 queued=0", expect = ACCEPTABLE, desc = "Every snapshot possible; counters balance.")
     @Outcome(expect = FORBIDDEN, desc = "An impossible snapshot, a counter going back, or unbalanced "
             + "counters at the end.")
     @State
     public static class Seam {
-        final SchedulerCore core = Kernel.seam(2, 4, 4);
-        final Task<Object> a = Kernel.submit(core, new Kernel.Probe(false));
-        final Task<Object> b = Kernel.submit(core, new Kernel.Probe(true));
-        final Task<Object> c = Kernel.submit(core, new Kernel.Probe(false));
+        final SchedulerCore core = Stress.seam(2, 4, 4);
+        final Task<Object> a = Stress.submit(core, new Stress.Probe(false));
+        final Task<Object> b = Stress.submit(core, new Stress.Probe(true));
+        final Task<Object> c = Stress.submit(core, new Stress.Probe(false));
 
         @Actor
         public void worker() {
             for (int i = 0; i < 2; i++) {
-                Task<?> t = core.claimNextForTest();
+                Task<?> t = core.takeForTest(Stress.CARRIER);
                 if (t != null) {
-                    SchedulerCore.runClaimedForTest(t);
+                    core.runForTest(Stress.CARRIER, t);
                 }
             }
         }
@@ -80,15 +78,15 @@ public final class StatusVsOperations {
             SchedulerStatus second = core.status();
             String p = problems(first, second);
             if (second.submitted() != 3 || second.pending() > 2) {
-                p = (p.equals("ok") ? "" : p + " ") + "exact=" + Kernel.counters(second);
+                p = (p.equals("ok") ? "" : p + " ") + "exact=" + Stress.counters(second);
             }
             r.r1 = p;
         }
 
         @Arbiter
         public void arbiter(LL_Result r) {
-            Kernel.drainAll(core);
-            r.r2 = Kernel.counters(core.status()) + " queued=" + core.queuedTaskCount();
+            Stress.takeAll(core);
+            r.r2 = Stress.counters(core.status()) + " queued=" + core.queuedTaskCount();
         }
     }
 
@@ -106,9 +104,9 @@ public final class StatusVsOperations {
         /** One scheduler per test VM, shared by all samples; its carriers are daemons. */
         static final Scheduler LIVE = Scheduler.builder().maxConcurrent(2).maxQueueSize(1024)
                 .resultRetention(0).build();
-        static final TaskSpec<Object> VALUE = TaskSpec.of("value", () -> Kernel.VALUE);
+        static final TaskSpec<Object> VALUE = TaskSpec.of("value", () -> Stress.VALUE);
         static final TaskSpec<Object> FAIL = TaskSpec.of("fail", () -> {
-            throw new Kernel.Boom(Kernel.VALUE);
+            throw new Stress.Boom(Stress.VALUE);
         });
 
         static void await(TaskHandle<?> h) {

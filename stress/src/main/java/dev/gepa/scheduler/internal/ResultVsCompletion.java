@@ -1,7 +1,5 @@
-package dev.gepa.scheduler.stress;
+package dev.gepa.scheduler.internal;
 
-import dev.gepa.scheduler.internal.SchedulerCore;
-import dev.gepa.scheduler.internal.Task;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -27,7 +25,7 @@ public final class ResultVsCompletion {
     @Description("Task notes: outcome is written by the carrier before its CAS to COMPLETED, so "
             + "whoever reads a final state reads the outcome; the state only moves forward. "
             + "TaskIndex notes: a task is findable by id from submit until evicted from retention. "
-            + "result(id) twice vs claim then run of a task that returns a value.")
+            + "result(id) twice vs carrier 0's take then run of a task that returns a value.")
     @Outcome(id = "PENDING, PENDING, COMPLETED invoked ok", expect = ACCEPTABLE, desc = "Read before the claim.")
     @Outcome(id = "PENDING, RUNNING, COMPLETED invoked ok", expect = ACCEPTABLE, desc = "Claim between reads.")
     @Outcome(id = "PENDING, COMPLETED, COMPLETED invoked ok", expect = ACCEPTABLE, desc = "Run between reads.")
@@ -38,35 +36,35 @@ public final class ResultVsCompletion {
             + "final views that disagree.")
     @State
     public static class Value {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Kernel.Probe probe = new Kernel.Probe(false);
-        final Task<Object> task = Kernel.submit(core, probe);
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Stress.Probe probe = new Stress.Probe(false);
+        final Task<Object> task = Stress.submit(core, probe);
         final long id = task.id();
 
         @Actor
-        public void dispatcher() {
-            Task<?> t = core.claimNextForTest();
+        public void carrier() {
+            Task<?> t = core.takeForTest(Stress.CARRIER);
             if (t != null) {
-                SchedulerCore.runClaimedForTest(t);
+                core.runForTest(Stress.CARRIER, t);
             }
         }
 
         @Actor
         public void reader(LLL_Result r) {
-            r.r1 = Kernel.kind(core.result(id));
-            r.r2 = Kernel.kind(core.result(id));
+            r.r1 = Stress.kind(core.result(id));
+            r.r2 = Stress.kind(core.result(id));
         }
 
         @Arbiter
         public void arbiter(LLL_Result r) {
-            r.r3 = Kernel.audit(core, task, probe, true);
+            r.r3 = Stress.audit(core, task, probe, true);
         }
     }
 
     @JCStressTest
     @Description("Task notes: outcome (the throwable) is written by the carrier before its CAS to "
             + "FAILED, so a reader of FAILED reads the error; the state only moves forward. "
-            + "result(id) twice vs claim then run of a task that throws.")
+            + "result(id) twice vs carrier 0's take then run of a task that throws.")
     @Outcome(id = "PENDING, PENDING, FAILED invoked ok", expect = ACCEPTABLE, desc = "Read before the claim.")
     @Outcome(id = "PENDING, RUNNING, FAILED invoked ok", expect = ACCEPTABLE, desc = "Claim between reads.")
     @Outcome(id = "PENDING, FAILED, FAILED invoked ok", expect = ACCEPTABLE, desc = "Run between reads.")
@@ -77,35 +75,35 @@ public final class ResultVsCompletion {
             + "views that disagree.")
     @State
     public static class Failure {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Kernel.Probe probe = new Kernel.Probe(true);
-        final Task<Object> task = Kernel.submit(core, probe);
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Stress.Probe probe = new Stress.Probe(true);
+        final Task<Object> task = Stress.submit(core, probe);
         final long id = task.id();
 
         @Actor
-        public void dispatcher() {
-            Task<?> t = core.claimNextForTest();
+        public void carrier() {
+            Task<?> t = core.takeForTest(Stress.CARRIER);
             if (t != null) {
-                SchedulerCore.runClaimedForTest(t);
+                core.runForTest(Stress.CARRIER, t);
             }
         }
 
         @Actor
         public void reader(LLL_Result r) {
-            r.r1 = Kernel.kind(core.result(id));
-            r.r2 = Kernel.kind(core.result(id));
+            r.r1 = Stress.kind(core.result(id));
+            r.r2 = Stress.kind(core.result(id));
         }
 
         @Arbiter
         public void arbiter(LLL_Result r) {
-            r.r3 = Kernel.audit(core, task, probe, true);
+            r.r3 = Stress.audit(core, task, probe, true);
         }
     }
 
     @JCStressTest
-    @Description("Task notes: INTERRUPTING already reads as CANCELLED (the cancel has won) and the "
-            + "state never moves back. result(id) twice vs cancel(true) of a claimed task, which "
-            + "the arbiter then runs as its carrier would.")
+    @Description("Task notes: INTERRUPTING reads as RUNNING, cancel returns only after CANCELLED is "
+            + "published, and the state never moves back. result(id) twice vs cancel(true) of a "
+            + "task carrier 0 took, which the arbiter then runs as carrier 0.")
     @Outcome(id = "RUNNING, RUNNING, CANCELLED not-invoked ok", expect = ACCEPTABLE, desc = "Both reads before the cancel.")
     @Outcome(id = "RUNNING, CANCELLED, CANCELLED not-invoked ok", expect = ACCEPTABLE, desc = "Cancel between reads.")
     @Outcome(id = "CANCELLED, CANCELLED, CANCELLED not-invoked ok", expect = ACCEPTABLE, desc = "Both reads after the cancel.")
@@ -113,10 +111,10 @@ public final class ResultVsCompletion {
             + "the cancel, or final views that disagree.")
     @State
     public static class Cancel {
-        final SchedulerCore core = Kernel.seam(1, 4, 4);
-        final Kernel.Probe probe = new Kernel.Probe(false);
-        final Task<Object> task = Kernel.submit(core, probe);
-        final Task<?> claimed = Kernel.claim(core);
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Stress.Probe probe = new Stress.Probe(false);
+        final Task<Object> task = Stress.submit(core, probe);
+        final Task<?> claimed = Stress.claim(core);
         final long id = task.id();
 
         @Actor
@@ -126,14 +124,14 @@ public final class ResultVsCompletion {
 
         @Actor
         public void reader(LLL_Result r) {
-            r.r1 = Kernel.kind(core.result(id));
-            r.r2 = Kernel.kind(core.result(id));
+            r.r1 = Stress.kind(core.result(id));
+            r.r2 = Stress.kind(core.result(id));
         }
 
         @Arbiter
         public void arbiter(LLL_Result r) {
-            SchedulerCore.runClaimedForTest(claimed);
-            r.r3 = Kernel.audit(core, task, probe, true);
+            core.runForTest(Stress.CARRIER, claimed);
+            r.r3 = Stress.audit(core, task, probe, true);
         }
     }
 }
