@@ -6,5 +6,9 @@
  */
 module dev.gepa.scheduler {
     requires org.jctools.core;
+    // JCTools reads sun.misc.Unsafe but requires jdk.unsupported only statically, so an
+    // application launched with a named main module would not resolve it and the first queue
+    // would fail with NoClassDefFoundError (ModulePathTest).
+    requires jdk.unsupported;
     exports dev.gepa.scheduler;
 }

@@ -8,8 +8,10 @@ import java.util.concurrent.RejectedExecutionException;
  * changes nothing in the scheduler but its rejected count.
  */
 public final class RejectedTaskException extends RejectedExecutionException {
+    /** The serialized form's version. */
     private static final long serialVersionUID = 1L;
 
+    /** Why the task was refused. */
     private final RejectionReason reason;
 
     /**
@@ -23,7 +25,7 @@ public final class RejectedTaskException extends RejectedExecutionException {
         this.reason = Objects.requireNonNull(reason, "reason must not be null");
     }
 
-    /** Returns why the task was refused. */
+    /** {@return why the task was refused} */
     public RejectionReason reason() {
         return reason;
     }

@@ -23,17 +23,20 @@ import java.util.Optional;
  */
 public interface Scheduler extends AutoCloseable {
 
-    /** Returns a builder with the defaults: 5 slots, 100 pending, priorities on, threshold 0.8. */
+    /** {@return a builder with the defaults: 5 slots, 100 pending, priorities on, threshold 0.8} */
     static SchedulerBuilder builder() {
         return new SchedulerBuilder();
     }
 
-    /** Returns the name this scheduler is registered under, if it was given one. */
+    /** {@return the name this scheduler is registered under, if it was given one} */
     Optional<String> name();
 
     /**
      * Accepts a task, or throws if it cannot. The task is dispatched at once if a slot is free.
      *
+     * @param spec the task to run
+     * @param <T>  the type of the evaluator's value
+     * @return the handle of the accepted task
      * @throws NullPointerException   if {@code spec} is null
      * @throws RejectedTaskException  with {@link RejectionReason#QUEUE_FULL} if
      *                                {@code maxQueueSize} tasks are pending, or
@@ -46,29 +49,42 @@ public interface Scheduler extends AutoCloseable {
      * paths. A null return means the queue was full or the scheduler shut down (once
      * {@link #isShutdown()} is true, every rejection is for shutdown).
      *
+     * @param spec the task to run
+     * @param <T>  the type of the evaluator's value
+     * @return the handle of the accepted task, or null if it was refused
      * @throws NullPointerException if {@code spec} is null
      */
     <T> TaskHandle<T> trySubmit(TaskSpec<T> spec);
 
     /**
-     * Returns what is known of task {@code id}: pending, running, its final result while it is
-     * retained, or {@link TaskResult.NotFound}. Finished tasks stay findable until
+     * Returns what is known of task {@code id}. Finished tasks stay findable until
      * {@code resultRetention} newer tasks have finished.
+     *
+     * @param id a task's id, from {@link TaskHandle#id()}
+     * @return pending, running, its final result while it is retained, or
+     *         {@link TaskResult.NotFound}
      */
     TaskResult<?> result(long id);
 
-    /** Returns the handle of task {@code id} while it is pending, running or retained. */
+    /**
+     * Finds the handle of a task by its id.
+     *
+     * @param id a task's id, from {@link TaskHandle#id()}
+     * @return the task's handle while it is pending, running or retained; empty otherwise
+     */
     Optional<TaskHandle<?>> find(long id);
 
     /**
      * Cancels task {@code id}, as {@link TaskHandle#cancel(boolean)} does.
      *
+     * @param id                    a task's id, from {@link TaskHandle#id()}
+     * @param mayInterruptIfRunning whether a running task may be interrupted
      * @return true if this call cancelled it; false if it is unknown, finished, or running and
      *         {@code mayInterruptIfRunning} is false
      */
     boolean cancel(long id, boolean mayInterruptIfRunning);
 
-    /** Returns a snapshot of the scheduler's state and statistics, without a lock. */
+    /** {@return a snapshot of the scheduler's state and statistics, taken without a lock} */
     SchedulerStatus status();
 
     /**
@@ -85,15 +101,16 @@ public interface Scheduler extends AutoCloseable {
      */
     List<TaskHandle<?>> shutdownNow();
 
-    /** Returns whether {@link #shutdown()} or {@link #shutdownNow()} has been called. */
+    /** {@return whether {@link #shutdown()} or {@link #shutdownNow()} has been called} */
     boolean isShutdown();
 
-    /** Returns whether the scheduler is shut down, no task remains and every carrier has ended. */
+    /** {@return whether the scheduler is shut down, no task remains and every carrier has ended} */
     boolean isTerminated();
 
     /**
      * Waits until the scheduler has terminated, or the timeout passes.
      *
+     * @param timeout how long to wait at most
      * @return true if it terminated, false if the timeout passed first
      * @throws InterruptedException if the waiting thread is interrupted
      * @throws NullPointerException if {@code timeout} is null

@@ -35,7 +35,9 @@ public final class SchedulerBuilder {
     /**
      * Sets how many evaluators may run at once; one carrier thread is started for each.
      *
-     * @throws IllegalArgumentException if {@code maxConcurrent < 1}
+     * @param maxConcurrent the slot count, from 1 to 4096
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxConcurrent} is outside [1, 4096]
      */
     public SchedulerBuilder maxConcurrent(int maxConcurrent) {
         if (maxConcurrent < 1 || maxConcurrent > SchedulerConfig.MAX_CARRIERS) {
@@ -49,7 +51,9 @@ public final class SchedulerBuilder {
     /**
      * Sets how many tasks may be pending (accepted, not yet running) at once.
      *
-     * @throws IllegalArgumentException if {@code maxQueueSize < 1}
+     * @param maxQueueSize the bound on pending tasks, from 1 to 2<sup>24</sup>
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxQueueSize} is outside [1, 2<sup>24</sup>]
      */
     public SchedulerBuilder maxQueueSize(int maxQueueSize) {
         if (maxQueueSize < 1 || maxQueueSize > SchedulerConfig.MAX_QUEUE_SIZE) {
@@ -60,7 +64,12 @@ public final class SchedulerBuilder {
         return this;
     }
 
-    /** Sets whether priorities order dispatch; when false, dispatch is FIFO by submission. */
+    /**
+     * Sets whether priorities order dispatch; when false, dispatch is FIFO by submission.
+     *
+     * @param enablePriorities whether priorities order dispatch; true by default
+     * @return this builder
+     */
     public SchedulerBuilder enablePriorities(boolean enablePriorities) {
         this.enablePriorities = enablePriorities;
         return this;
@@ -70,6 +79,8 @@ public final class SchedulerBuilder {
      * Sets the capacity ({@code running / maxConcurrent}) at or above which
      * {@link SchedulerStatus#atCapacityThreshold()} is true.
      *
+     * @param capacityThreshold the threshold, in (0, 1]
+     * @return this builder
      * @throws IllegalArgumentException if {@code capacityThreshold} is not in (0, 1]
      */
     public SchedulerBuilder capacityThreshold(double capacityThreshold) {
@@ -85,6 +96,8 @@ public final class SchedulerBuilder {
      * Names the scheduler, registering it for {@link Schedulers#lookup(String)} from
      * {@code build()} until it terminates.
      *
+     * @param name the name, unique among live schedulers; not blank
+     * @return this builder
      * @throws NullPointerException     if {@code name} is null
      * @throws IllegalArgumentException if {@code name} is blank
      */
@@ -102,6 +115,8 @@ public final class SchedulerBuilder {
      * after the scheduler. On Java 21+ a virtual-thread factory
      * ({@code Thread.ofVirtual().factory()}) works too.
      *
+     * @param threadFactory makes one carrier thread per slot
+     * @return this builder
      * @throws NullPointerException if {@code threadFactory} is null
      */
     public SchedulerBuilder threadFactory(ThreadFactory threadFactory) {
@@ -113,7 +128,9 @@ public final class SchedulerBuilder {
      * Sets how many finished tasks stay findable by id through {@link Scheduler#result(long)};
      * the oldest is evicted first. Zero keeps none (handles still hold their own results).
      *
-     * @throws IllegalArgumentException if {@code resultRetention < 0}
+     * @param resultRetention how many finished tasks to keep findable, from 0 to 2<sup>24</sup>
+     * @return this builder
+     * @throws IllegalArgumentException if {@code resultRetention} is outside [0, 2<sup>24</sup>]
      */
     public SchedulerBuilder resultRetention(int resultRetention) {
         if (resultRetention < 0 || resultRetention > SchedulerConfig.MAX_RESULT_RETENTION) {
@@ -131,6 +148,9 @@ public final class SchedulerBuilder {
      * clock on any task's path: the handle's times are empty ({@code submittedAt()} throws
      * {@link IllegalStateException}) and the time figures of the status read zero; every count
      * is still kept.
+     *
+     * @param taskTiming whether each task's times are recorded
+     * @return this builder
      */
     public SchedulerBuilder taskTiming(boolean taskTiming) {
         this.taskTiming = taskTiming;
@@ -140,6 +160,7 @@ public final class SchedulerBuilder {
     /**
      * Builds the scheduler and starts its carrier threads.
      *
+     * @return the running scheduler
      * @throws IllegalStateException if the name is already registered by a live scheduler, or
      *                               the thread factory returns null
      */

@@ -47,7 +47,7 @@ public record SchedulerStatus(
         Duration totalQueueWait,
         Duration meanQueueWait) {
 
-    /** Returns the number of tasks that reached a final state. */
+    /** {@return the number of tasks that reached a final state} */
     public long finished() {
         return completed + failed + cancelled;
     }

@@ -13,6 +13,8 @@ public final class Schedulers {
      * Returns the live scheduler registered under {@code name}. A scheduler is registered from
      * {@code build()} until it has terminated; then its name is free again.
      *
+     * @param name the name given to {@link SchedulerBuilder#name(String)}
+     * @return the scheduler, or empty if no live scheduler has that name
      * @throws NullPointerException if {@code name} is null
      */
     public static Optional<Scheduler> lookup(String name) {

@@ -16,39 +16,39 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface TaskHandle<T> {
 
-    /** Returns the task's id, unique within its scheduler; see {@link Scheduler#result(long)}. */
+    /** {@return the task's id, unique within its scheduler} See {@link Scheduler#result(long)}. */
     long id();
 
-    /** Returns the candidate id given in the spec. */
+    /** {@return the candidate id given in the spec} */
     String candidateId();
 
-    /** Returns the priority given in the spec. */
+    /** {@return the priority given in the spec} */
     Priority priority();
 
-    /** Returns the immutable metadata given in the spec. */
+    /** {@return the immutable metadata given in the spec} */
     Map<String, ?> metadata();
 
-    /** Returns the task's state now. */
+    /** {@return the task's state now} */
     TaskState state();
 
-    /** Returns the outcome so far: pending, running, or the final result. Never NotFound. */
+    /** {@return the outcome so far: pending, running, or the final result; never NotFound} */
     TaskResult<T> result();
 
-    /** Returns when the task was accepted. */
+    /** {@return when the task was accepted} */
     Instant submittedAt();
 
     /**
-     * Returns when the evaluator was invoked; empty if it has not been. A final task with no
+     * {@return when the evaluator was invoked; empty if it has not been} A final task with no
      * start time never ran, and never will.
      */
     Optional<Instant> startedAt();
 
-    /** Returns when the task reached its final state; empty while it has not. */
+    /** {@return when the task reached its final state; empty while it has not} */
     Optional<Instant> finishedAt();
 
     /**
-     * Returns a future that completes with the task's outcome: the value, the evaluator's
-     * exception, or a {@link java.util.concurrent.CancellationException}. Cancelling the future
+     * {@return a future that completes with the task's outcome: the value, the evaluator's
+     * exception, or a {@link java.util.concurrent.CancellationException}} Cancelling the future
      * cancels the task, as {@link #cancel(boolean)} does. The same future is returned on every
      * call.
      */
@@ -66,7 +66,7 @@ public interface TaskHandle<T> {
      */
     boolean cancel(boolean mayInterruptIfRunning);
 
-    /** Returns whether the task is in a final state. */
+    /** {@return whether the task is in a final state} */
     default boolean isDone() {
         return state().isFinal();
     }

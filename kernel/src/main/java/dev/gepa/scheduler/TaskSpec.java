@@ -22,6 +22,10 @@ public record TaskSpec<T>(String candidateId, Callable<T> evaluator, Priority pr
     /**
      * Validates every field and copies the metadata.
      *
+     * @param candidateId names the candidate being evaluated; not null, not blank
+     * @param evaluator   computes the task's value; not null
+     * @param priority    the dispatch level; not null
+     * @param metadata    free-form data kept with the task; not null, no null keys or values
      * @throws NullPointerException     if a field is null, or the metadata holds a null key or
      *                                  value; the message names the field
      * @throws IllegalArgumentException if the candidate id is blank
@@ -45,6 +49,10 @@ public record TaskSpec<T>(String candidateId, Callable<T> evaluator, Priority pr
     /**
      * A spec with priority {@link Priority#NORMAL} and no metadata.
      *
+     * @param candidateId names the candidate being evaluated; not blank
+     * @param evaluator   computes the task's value
+     * @param <T>         the type of the evaluator's value
+     * @return the spec
      * @throws NullPointerException     if an argument is null
      * @throws IllegalArgumentException if the candidate id is blank
      */
@@ -55,6 +63,11 @@ public record TaskSpec<T>(String candidateId, Callable<T> evaluator, Priority pr
     /**
      * A spec with the given priority and no metadata.
      *
+     * @param candidateId names the candidate being evaluated; not blank
+     * @param priority    the dispatch level
+     * @param evaluator   computes the task's value
+     * @param <T>         the type of the evaluator's value
+     * @return the spec
      * @throws NullPointerException     if an argument is null
      * @throws IllegalArgumentException if the candidate id is blank
      */
@@ -62,12 +75,24 @@ public record TaskSpec<T>(String candidateId, Callable<T> evaluator, Priority pr
         return new TaskSpec<>(candidateId, evaluator, priority, Map.of());
     }
 
-    /** Returns a copy of this spec with another priority. */
+    /**
+     * Returns a copy of this spec with another priority.
+     *
+     * @param newPriority the copy's priority; not null
+     * @return the copy
+     * @throws NullPointerException if {@code newPriority} is null
+     */
     public TaskSpec<T> withPriority(Priority newPriority) {
         return new TaskSpec<>(candidateId, evaluator, newPriority, metadata);
     }
 
-    /** Returns a copy of this spec with other metadata. */
+    /**
+     * Returns a copy of this spec with other metadata.
+     *
+     * @param newMetadata the copy's metadata; not null, no null keys or values
+     * @return the copy
+     * @throws NullPointerException if {@code newMetadata} is null or holds a null key or value
+     */
     public TaskSpec<T> withMetadata(Map<String, ?> newMetadata) {
         return new TaskSpec<>(candidateId, evaluator, priority, newMetadata);
     }

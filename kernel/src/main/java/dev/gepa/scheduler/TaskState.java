@@ -23,7 +23,7 @@ public enum TaskState {
     /** Final: cancelled before it ran, or interrupted while it ran. */
     CANCELLED;
 
-    /** Returns whether this state is final: the task will never change state again. */
+    /** {@return whether this state is final} A task in a final state never changes state again. */
     public boolean isFinal() {
         return this.compareTo(COMPLETED) >= 0;
     }
