@@ -62,8 +62,9 @@ class KernelErrorTest {
     }
 
     /** Proves a StackOverflowError anywhere in submit() leaves no trace but, at most, a whole task. */
-    @Disabled("kernel defect: an overflow inside Inboxes.offer after the MPSC queue slot is claimed leaves the"
-            + " queue broken: later submits spin in MpUnboundedXaddArrayQueue.producerChunkForIndex, or the level stalls")
+    @Disabled("kernel defect: a StackOverflowError inside submit() wedges dispatch: later submits spin in"
+            + " MpUnboundedXaddArrayQueue.producerChunkForIndex (slot claimed, never stored), or tasks stay PENDING"
+            + " with every carrier parked")
     @Test
     void submitSurvivesAStackOverflowAtEveryDepth() throws Exception {
         AtomicLong runs = new AtomicLong();
@@ -140,8 +141,8 @@ class KernelErrorTest {
     }
 
     /** Proves a StackOverflowError anywhere in a pending cancel (and its purge) wedges nothing. */
-    @Disabled("kernel defect: an overflow in Task.cancel after the PENDING->CANCELLING CAS leaves the task"
-            + " CANCELLING for good: reads PENDING, cannot be cancelled, never runs, pending count never released")
+    @Disabled("kernel defect: a StackOverflowError inside a pending cancel leaves the task CANCELLING for good"
+            + " (reads PENDING, cannot be cancelled, never final), or leaves tasks PENDING with the carrier parked")
     @Test
     void pendingCancelSurvivesAStackOverflowAtEveryDepth() throws Exception {
         AtomicLong runs = new AtomicLong();
@@ -193,8 +194,8 @@ class KernelErrorTest {
     }
 
     /** Proves a StackOverflowError anywhere in an interrupting cancel of a running task wedges nothing. */
-    @Disabled("kernel defect: an overflow in Task.cancel(true) after the CAS to INTERRUPTING leaves the task"
-            + " INTERRUPTING for good: its carrier spin-yields in Task.awaitCancelPublished forever, the future never completes")
+    @Disabled("kernel defect: a StackOverflowError inside cancel(true) leaves the task INTERRUPTING (its carrier"
+            + " spin-yields in Task.awaitCancelPublished forever) or CANCELLED with a future that never completes")
     @Test
     void runningCancelSurvivesAStackOverflowAtEveryDepth() throws Exception {
         AtomicLong runs = new AtomicLong();
