@@ -334,4 +334,64 @@ class CallbackSafetyTest {
         }
         Bounded.close(s, BOUND);
     }
+
+    /**
+     * Proves the shutdownNow discard path: tasks whose submit races shutdownNow() are cancelled
+     * by the scan or discarded by a carrier; either way every accepted task ends, each callback
+     * runs once and sees its task final with its end time and no interrupt, and the scheduler
+     * terminates. Fifty rounds, two submitters against one shutdownNow().
+     */
+    @Test
+    void callbacksOfTasksRacingShutdownNowSeeThemFinal() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            Scheduler s = Scheduler.builder().maxConcurrent(2).maxQueueSize(4096).build();
+            List<TaskHandle<Integer>> accepted = new CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicLong callbacks = new java.util.concurrent.atomic.AtomicLong();
+            List<String> wrong = new CopyOnWriteArrayList<>();
+            java.util.concurrent.CyclicBarrier go = new java.util.concurrent.CyclicBarrier(3);
+            AtomicReference<Throwable> error = new AtomicReference<>();
+            Thread[] submitters = new Thread[2];
+            for (int i = 0; i < submitters.length; i++) {
+                submitters[i] = Bounded.start("racer-" + i, () -> {
+                    go.await(BOUND.toSeconds(), TimeUnit.SECONDS);
+                    for (int n = 0; n < 2000; n++) {
+                        int v = n;
+                        TaskHandle<Integer> h = s.trySubmit(TaskSpec.of("race", () -> v));
+                        if (h == null) {
+                            if (s.isShutdown()) {
+                                return;
+                            }
+                            continue;
+                        }
+                        accepted.add(h);
+                        h.future().whenComplete((x, e) -> {
+                            callbacks.incrementAndGet();
+                            if (!h.isDone() || h.finishedAt().isEmpty() || Thread.currentThread().isInterrupted()) {
+                                wrong.add(h.id() + ": " + h.state() + ", finishedAt " + h.finishedAt()
+                                        + ", interrupted " + Thread.currentThread().isInterrupted());
+                            }
+                        });
+                    }
+                }, error);
+            }
+            go.await(BOUND.toSeconds(), TimeUnit.SECONDS);
+            Thread.yield();
+            s.shutdownNow();
+            for (Thread t : submitters) {
+                Bounded.join(t, "a submitter racing shutdownNow()", BOUND);
+            }
+            if (error.get() != null) {
+                throw new AssertionError("a submitter failed: " + error.get(), error.get());
+            }
+            assertTrue(s.awaitTermination(BOUND), () -> "no termination after shutdownNow(): " + s.status());
+            for (TaskHandle<Integer> h : accepted) {
+                awaitFinal(h, "round racing shutdownNow()");
+            }
+            long expected = accepted.size();
+            TestSupport.awaitCondition("every callback ran", () -> callbacks.get() == expected);
+            assertTrue(wrong.isEmpty(), () -> "callbacks saw tasks not final: " + wrong);
+            SchedulerStatus st = s.status();
+            assertEquals(st.submitted(), st.finished(), () -> "counters do not balance after termination: " + st);
+        }
+    }
 }
