@@ -137,6 +137,8 @@ class CallbackSafetyTest {
                 // the callback runs on the canceller and blocks: the carrier must carry on without it
                 assertEquals("f", f.future().get(BOUND.toSeconds(), TimeUnit.SECONDS),
                         "F did not run while T's callback blocked on the canceller's thread");
+                // and the carrier then parks: it neither waits for the callback nor burns a core
+                carriers.awaitAllWaiting();
             }
             release.countDown();
             if (trigger != null) {
