@@ -36,10 +36,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Soak: millions of tasks through one scheduler from several producers, with random priorities,
- * failures, cancels of pending and running tasks, status and result reads, and a shutdown at
- * the end. Checks that every submitted task ends in exactly one final state, that no evaluator
- * runs twice, that the counters balance exactly, and that cancel churn grows neither the heap
- * nor the kernel's queues and id table.
+ * failures (exceptions and Errors), cancels of pending and running tasks, future callbacks of
+ * several kinds (some of them throwing), status and result reads, and a shutdown at the end.
+ * Checks that every submitted task ends in exactly one final state, that no evaluator runs twice,
+ * that every callback runs once and sees its task final with no interrupt left set, that the
+ * counters balance exactly, and that cancel churn grows neither the heap nor the kernel's queues
+ * and id table.
  *
  * <p>The bounded run (tag {@code soak}) is part of {@code mvn -B verify}:
  * <pre>mvn -B -pl kernel test -Dtest=SoakTest -Dsoak.tasks=10000000</pre>
@@ -58,6 +60,8 @@ class SoakTest {
     // per-task ratios, out of 1024
     private static final int FAIL_PER_1024 = 16;
     private static final int SLOW_PER_1024 = 4;
+    private static final int ERROR_PER_1024 = 4;
+    private static final int CALLBACK_PER_1024 = 64;
     private static final int CANCEL_OWN_PER_1024 = 64;
     private static final int CANCEL_RUNNING_PER_1024 = 16;
     private static final int RESULT_READ_PER_1024 = 16;
@@ -134,6 +138,8 @@ class SoakTest {
         }
         shared.rethrow();
         assertEquals(0, shared.ranTwice.sum(), "evaluators invoked twice");
+        assertEquals(shared.callbacksRegistered.sum(), shared.callbacksRun.sum(),
+                "future callbacks registered vs run by termination");
         long ran = 0;
         long invokedAfterUnstartedCancel = 0;
         int example = -1;
@@ -248,6 +254,9 @@ class SoakTest {
         /** Largest queued-task count and id-slot count sampled while the producers ran. */
         final AtomicInteger maxQueued = new AtomicInteger();
         final AtomicInteger maxSlots = new AtomicInteger();
+        /** Future callbacks registered by producers, and run. */
+        final LongAdder callbacksRegistered = new LongAdder();
+        final LongAdder callbacksRun = new LongAdder();
 
         Shared(int tasks) {
             runs = new byte[tasks];
@@ -266,10 +275,20 @@ class SoakTest {
         private static final long serialVersionUID = 1L;
     };
 
+    /** The Error of failing tasks of kind 3: shared, without a stack trace. */
+    private static final Error ERROR = new Error("soak error", null, false, false) {
+        private static final long serialVersionUID = 1L;
+    };
+
+    /** Thrown by some callbacks: the future swallows it, the scheduler must not notice. */
+    private static final RuntimeException CALLBACK_FAILURE = new RuntimeException("soak callback", null, false, false) {
+        private static final long serialVersionUID = 1L;
+    };
+
     /** One task's evaluator. Its value is itself, so a result can be traced to its task. */
     private static final class Job implements Callable<Object> {
         final int seq;
-        final int kind; // 0 value, 1 fails, 2 slow value
+        final int kind; // 0 value, 1 fails, 2 slow value, 3 throws an Error
         final Shared shared;
         volatile TaskHandle<Object> handle; // set by the producer after submit
 
@@ -293,6 +312,9 @@ class SoakTest {
             }
             if (kind == 1) {
                 throw FAILURE;
+            }
+            if (kind == 3) {
+                throw ERROR;
             }
             return this;
         }
@@ -367,7 +389,8 @@ class SoakTest {
         private void produce(int fromSeq, int toSeq) {
             for (int seq = fromSeq; seq < toSeq; seq++) {
                 int dice = random.nextInt(1024);
-                int kind = dice < FAIL_PER_1024 ? 1 : dice < FAIL_PER_1024 + SLOW_PER_1024 ? 2 : 0;
+                int kind = dice < FAIL_PER_1024 ? 1 : dice < FAIL_PER_1024 + SLOW_PER_1024 ? 2
+                        : dice < FAIL_PER_1024 + SLOW_PER_1024 + ERROR_PER_1024 ? 3 : 0;
                 Job job = new Job(seq, kind, shared);
                 TaskSpec<Object> spec = new TaskSpec<>("soak", job, PRIORITIES[random.nextInt(PRIORITIES.length)],
                         NO_METADATA);
@@ -382,6 +405,9 @@ class SoakTest {
                 job.handle = h;
                 tally.submitted++;
                 track(h, seq);
+                if (random.nextInt(1024) < CALLBACK_PER_1024) {
+                    attachCallback(h, random.nextInt(3));
+                }
 
                 int action = random.nextInt(1024);
                 if (action < CANCEL_OWN_PER_1024) {
@@ -405,6 +431,41 @@ class SoakTest {
                     shared.maxQueued.accumulateAndGet(KernelProbe.queuedTaskCount(core), Math::max);
                     shared.maxSlots.accumulateAndGet(KernelProbe.slotsInUse(core), Math::max);
                 }
+            }
+        }
+
+        /** Registers a callback that checks what it sees; kind 1 and 2 also throw, kind 1 through handle(). */
+        private void attachCallback(TaskHandle<Object> h, int kind) {
+            shared.callbacksRegistered.increment();
+            java.util.concurrent.CompletableFuture<Object> f = h.future();
+            switch (kind) {
+                case 0:
+                    f.whenComplete((v, e) -> seeFinal(h));
+                    break;
+                case 1:
+                    f.handle((v, e) -> {
+                        seeFinal(h);
+                        throw CALLBACK_FAILURE;
+                    });
+                    break;
+                default:
+                    f.whenComplete((v, e) -> {
+                        seeFinal(h);
+                        throw CALLBACK_FAILURE;
+                    });
+            }
+        }
+
+        /** In a callback: the task is final, has its end time, and no evaluator's interrupt is set. */
+        private void seeFinal(TaskHandle<Object> h) {
+            shared.callbacksRun.increment();
+            if (!h.isDone() || h.finishedAt().isEmpty()) {
+                shared.failures.add(new AssertionError("a callback of task " + h.id() + " ran while it was "
+                        + h.state() + " (finishedAt " + h.finishedAt() + ")"));
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                shared.failures.add(new AssertionError("a callback of task " + h.id() + " on "
+                        + Thread.currentThread().getName() + " saw an interrupt left set"));
             }
         }
 
@@ -451,7 +512,8 @@ class SoakTest {
                     break;
                 }
                 case FAILED:
-                    if (((TaskResult.Failed<?>) r).error() != FAILURE) {
+                    Throwable error = ((TaskResult.Failed<?>) r).error();
+                    if (error != FAILURE && error != ERROR) {
                         fail("failed task " + h.id() + " has a foreign error", ((TaskResult.Failed<?>) r).error());
                     }
                     tally.failed++;
