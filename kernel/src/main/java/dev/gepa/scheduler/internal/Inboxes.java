@@ -52,7 +52,7 @@ final class Inboxes extends InboxesPad1 {
     private final MessagePassingQueue<Task<?>>[] inboxes;
     private final Backlog[] backlogs;
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array of queues
     Inboxes(int levels, int maxQueueSize) {
         int chunk = Math.max(16, Math.min(1024, Integer.highestOneBit(maxQueueSize)));
         inboxes = new MessagePassingQueue[levels];
