@@ -47,7 +47,7 @@ public class ThroughputBenchmark {
     public static final int BATCH = 10_000;
 
     /** The executor under test; see {@link Pool}. */
-    @Param({Pool.KERNEL, Pool.KERNEL_FIFO, Pool.TPE_PBQ, Pool.TPE_LBQ, Pool.FJP})
+    @Param({Pool.KERNEL, Pool.KERNEL_FIFO, Pool.KERNEL_UNTIMED, Pool.TPE_PBQ, Pool.TPE_LBQ, Pool.FJP})
     public String executor;
 
     /** Threads submitting the batch together. */
