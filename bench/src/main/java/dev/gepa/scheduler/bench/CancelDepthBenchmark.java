@@ -140,7 +140,7 @@ public class CancelDepthBenchmark {
             tpe.execute(queued[i]);
         }
         if (!removed) {
-            throw new IllegalStateException(executor + ": a pending task was not cancelled");
+            throw new IllegalStateException(executor + ": a pending task was not cancelled (op " + i + ", queue " + (pool instanceof Pool.TpePool ? ((Pool.TpePool) pool).tpe.getQueue().size() + " active " + ((Pool.TpePool) pool).tpe.getActiveCount() + " done " + pool.completed() : "") + ")");
         }
         return removed;
     }
