@@ -50,6 +50,7 @@ public class CancelDepthBenchmark {
     public int depth;
 
     private final CountDownLatch gate = new CountDownLatch(1);
+    private final CountDownLatch started = new CountDownLatch(WORKERS);
     private final Job idle = Job.noOp();
     private Pool pool;
     private Scheduler scheduler;              // kernel only
@@ -65,6 +66,7 @@ public class CancelDepthBenchmark {
         Pool.Submitter blocker = pool.submitter(new Job() {
             @Override
             public void run() {
+                started.countDown();
                 try {
                     gate.await();
                 } catch (InterruptedException e) {
@@ -100,22 +102,19 @@ public class CancelDepthBenchmark {
         }
     }
 
+    /**
+     * Waits until every gate task runs. (ThreadPoolExecutor's {@code getActiveCount()} would not
+     * do: it counts a worker whose thread has not started yet as active.)
+     */
     private void awaitWorkersHeld() {
-        // the gate tasks must be running, not queued, before the queue is filled
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (running() < WORKERS) {
-            if (System.nanoTime() > deadline) {
+        try {
+            if (!started.await(10, TimeUnit.SECONDS)) {
                 throw new IllegalStateException(pool.kind + ": workers did not start");
             }
-            Thread.onSpinWait();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
-    }
-
-    private int running() {
-        if (pool instanceof Pool.KernelPool) {
-            return ((Pool.KernelPool) pool).scheduler.status().running();
-        }
-        return ((Pool.TpePool) pool).tpe.getActiveCount();
     }
 
     @TearDown(Level.Trial)
@@ -140,7 +139,7 @@ public class CancelDepthBenchmark {
             tpe.execute(queued[i]);
         }
         if (!removed) {
-            throw new IllegalStateException(executor + ": a pending task was not cancelled (op " + i + ", queue " + (pool instanceof Pool.TpePool ? ((Pool.TpePool) pool).tpe.getQueue().size() + " active " + ((Pool.TpePool) pool).tpe.getActiveCount() + " done " + pool.completed() : "") + ")");
+            throw new IllegalStateException(executor + ": pending task " + i + " was not cancelled; " + pool.completed() + " tasks ran");
         }
         return removed;
     }
