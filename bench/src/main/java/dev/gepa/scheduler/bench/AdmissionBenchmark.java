@@ -68,6 +68,7 @@ public class AdmissionBenchmark {
             Pool.Submitter blocker = pool.submitter(new Job() {
                 @Override
                 public void run() {
+                    started.countDown();
                     try {
                         gate.await();
                     } catch (InterruptedException e) {
