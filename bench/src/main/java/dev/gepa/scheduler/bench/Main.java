@@ -35,8 +35,9 @@ import java.util.concurrent.TimeUnit;
  *     named by {@code -Dbench.json} (default {@code bench-headline.json}); the verdicts go to
  *     {@code -Dbench.verdicts} when it is set.</li>
  * <li>{@code --smoke [JMH options]}: every benchmark (or those the given regexes match, with
- *     any other JMH option such as {@code -p}) once: one fork, no warm-up, a single 100 ms
- *     iteration, failing on the first error. Proves they all run; measures nothing.</li>
+ *     any other JMH option such as {@code -p}) once: in this JVM (no fork, unless {@code -f}
+ *     asks for one), no warm-up, a single 100 ms iteration, failing on the first error. Proves
+ *     they all run; measures nothing.</li>
  * <li>{@code --calibrate}: prints the {@link Cpu} tokens per microsecond of this machine, for
  *     {@code -Dbench.tokensPerMicro=} on a full run.</li>
  * <li>Anything else: JMH's own command line ({@code -l}, {@code -h}, regexes, {@code -f},
@@ -127,7 +128,9 @@ public final class Main {
         }
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .parent(given)
-                .forks(1)
+                // In this JVM unless -f says otherwise: a fork per run costs a JVM start, which
+                // was most of the smoke's time; the smoke measures nothing, so nothing is lost.
+                .forks(given.getForkCount().orElse(0))
                 .warmupIterations(0)
                 .measurementIterations(1)
                 .measurementTime(TimeValue.milliseconds(100))

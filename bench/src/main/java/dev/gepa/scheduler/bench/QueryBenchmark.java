@@ -103,8 +103,14 @@ public class QueryBenchmark {
                 @Override
                 public void run() {
                     java.util.concurrent.locks.LockSupport.parkNanos(CROWD_BLOCK_MILLIS * 1_000_000L);
-                    if (running) {
-                        self[0].submit(3);
+                    try {
+                        if (running) {
+                            self[0].submit(3);
+                        }
+                    } catch (RuntimeException refused) {
+                        if (running) { // refused while the trial runs: a real failure
+                            throw refused;
+                        }
                     }
                 }
 
