@@ -19,13 +19,15 @@ import java.util.Map;
 final class Verdicts {
     /** Two-sided confidence of every interval; {@code -Dbench.confidence} overrides it. */
     static final double CONFIDENCE = Double.parseDouble(System.getProperty("bench.confidence", "0.95"));
+    /** JMH's {@code -prof gc} bytes allocated per operation, all threads. */
+    static final String ALLOCATION = "gc.alloc.rate.norm";
 
     enum Kind {
         /** {@code subject / baseline} in the same run, oriented so above 1 = subject better; at least the threshold. */
         RATIO,
         /** The paired runner's {@code kernel / ideal} throughput; at least the threshold (shown as overhead). */
         PAIRED,
-        /** The subject's own score; at most the threshold. */
+        /** The subject's own score (or the named secondary metric); at most the threshold. */
         AT_MOST
     }
 
@@ -38,9 +40,16 @@ final class Verdicts {
      * @param baseline  the executor compared with (RATIO)
      * @param where     parameters a row must have, e.g. {@code workMicros=1}; empty for any
      * @param threshold the bound
+     * @param metric    a secondary metric to judge instead of the primary score (AT_MOST), or null
      */
     record Target(String label, Kind kind, String benchmark, String subject, String baseline,
-                  Map<String, String> where, double threshold) { }
+                  Map<String, String> where, double threshold, String metric) {
+        /** A target on the primary score. */
+        Target(String label, Kind kind, String benchmark, String subject, String baseline,
+               Map<String, String> where, double threshold) {
+            this(label, kind, benchmark, subject, baseline, where, threshold, null);
+        }
+    }
 
     /** A judged target at one parameter set. */
     record Verdict(String label, String params, String figure, String interval, String basis, boolean met) {
@@ -64,6 +73,10 @@ final class Verdicts {
                     null, null, Map.of("workMicros", "10.0"), 0.99),
             new Target("5: submit then cancel <= 40 ns", Kind.AT_MOST, "AdmissionBenchmark.submitThenCancel",
                     Pool.KERNEL, null, Map.of("queued", "0"), 40.0),
+            new Target("7: <= 80 B per task (-prof gc)", Kind.AT_MOST, "ThroughputBenchmark.batch",
+                    Pool.KERNEL, null, Map.of(), 80.0, ALLOCATION),
+            new Target("7: <= 64 B per task, timing off (-prof gc)", Kind.AT_MOST, "ThroughputBenchmark.batch",
+                    Pool.KERNEL_UNTIMED, null, Map.of(), 64.0, ALLOCATION),
             ratio("8: many carriers within 3% of the floor", "ManyCarriersBenchmark.generation",
                     Pool.KERNEL, ManyCarriersBenchmark.IDEAL, 0.97),
             ratio("8: many carriers no worse than tpe-pbq", "ManyCarriersBenchmark.generation",
@@ -155,14 +168,18 @@ final class Verdicts {
             }
             case AT_MOST: {
                 Report.Row mine = rows.get(t.subject());
-                if (mine == null) {
+                List<double[]> raw = mine == null ? null
+                        : t.metric() == null ? mine.raw : mine.secondaryRaw.get(t.metric());
+                if (raw == null || raw.isEmpty()) {
                     return null;
                 }
-                boolean forks = mine.raw.size() >= 2;
-                double[] x = forks ? mine.forkScores() : mine.iterationScores();
+                boolean forks = raw.size() >= 2;
+                double[] x = forks ? raw.stream().mapToDouble(Interval::mean).toArray()
+                        : raw.stream().flatMapToDouble(java.util.Arrays::stream).toArray();
                 String basis = x.length + (forks ? " forks" : " iterations of 1 fork");
                 Interval i = Interval.mean(x, confidence, basis);
-                return new Verdict(t.label(), params, Report.scaled(i.estimate) + " " + mine.unit,
+                String unit = t.metric() == null ? mine.unit : t.metric();
+                return new Verdict(t.label(), params, Report.scaled(i.estimate) + " " + unit,
                         range(i, Report::scaled), basis, i.bounded() && i.high <= t.threshold());
             }
             default:

@@ -106,6 +106,22 @@ class VerdictsTest {
     }
 
     @Test
+    void atMostOnASecondaryMetric() {
+        Verdicts.Target alloc = new Verdicts.Target("7", Verdicts.Kind.AT_MOST, "ThroughputBenchmark.batch",
+                Pool.KERNEL, null, Map.of(), 80.0, Verdicts.ALLOCATION);
+        Report.Row r = new Report.Row("ThroughputBenchmark.batch", "thrpt",
+                new LinkedHashMap<>(Map.of("executor", Pool.KERNEL, "producers", "1")), 1e6, Double.NaN, "ops/s",
+                Map.of(), 0, Map.of(), forks(1e6, 1e6, 1e6), Map.of(Verdicts.ALLOCATION, forks(80.1, 80.0, 80.2)));
+        Verdicts.Verdict v = only(List.of(r), alloc);
+        assertFalse(v.met(), "80.1 B is over 80 B");
+        assertEquals("80.1 gc.alloc.rate.norm", v.figure());
+        Report.Row noProfiler = new Report.Row("ThroughputBenchmark.batch", "thrpt",
+                new LinkedHashMap<>(Map.of("executor", Pool.KERNEL, "producers", "1")), 1e6, Double.NaN, "ops/s",
+                Map.of(), 0, Map.of(), forks(1e6, 1e6, 1e6), Map.of());
+        assertTrue(Verdicts.judge(List.of(noProfiler), List.of(alloc), C).isEmpty(), "no -prof gc, no verdict");
+    }
+
+    @Test
     void pairedOverheadIsJudgedPerFork() {
         Verdicts.Target overhead = new Verdicts.Target("4", Verdicts.Kind.PAIRED, "PairedOverheadBenchmark.kernelAndIdeal",
                 null, null, Map.of("workMicros", "1"), 0.90);
