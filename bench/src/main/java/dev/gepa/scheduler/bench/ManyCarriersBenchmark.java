@@ -89,8 +89,8 @@ public class ManyCarriersBenchmark {
     private final AtomicInteger nextClaim = new AtomicInteger();
 
     // Timestamps of the current generation, taken on the carriers.
-    final long[] starts = new long[0x10000];
-    final long[] ends = new long[0x10000];
+    long[] starts;
+    long[] ends;
     final AtomicInteger startCursor = new AtomicInteger();
     final AtomicInteger endCursor = new AtomicInteger();
     /** Parks made by the jobs themselves (to block), not by the executor. */
@@ -101,6 +101,8 @@ public class ManyCarriersBenchmark {
         tasks = carriers * TASKS_PER_CARRIER;
         long factor = stretch > 0 ? stretch : carriers > 64 ? 4 : 1;
         SplittableRandom random = new SplittableRandom(SEED);
+        starts = new long[tasks];
+        ends = new long[tasks];
         jobs = new Blocking[tasks];
         levels = new int[tasks];
         for (int i = 0; i < tasks; i++) {

@@ -37,6 +37,8 @@ public final class Report {
         final List<double[]> raw;
         /** The same for each secondary metric. */
         final Map<String, List<double[]>> secondaryRaw;
+        /** Each secondary metric's unit, as the JSON gives it. */
+        final Map<String, String> secondaryUnits = new LinkedHashMap<>();
 
         Row(String benchmark, String mode, Map<String, String> params, double score, double error,
             String unit, Map<Double, Double> percentiles, long samples, Map<String, Double> secondary,
@@ -124,9 +126,11 @@ public final class Report {
             }
             Map<String, Double> secondary = new LinkedHashMap<>();
             Map<String, List<double[]>> secondaryRaw = new LinkedHashMap<>();
+            Map<String, String> units = new LinkedHashMap<>();
             for (Map.Entry<String, Object> e : Json.object(run.get("secondaryMetrics")).entrySet()) {
                 secondary.put(e.getKey(), Json.number(Json.object(e.getValue()).get("score")));
                 secondaryRaw.put(e.getKey(), rawData(Json.object(e.getValue()).get("rawData")));
+                units.put(e.getKey(), String.valueOf(Json.object(e.getValue()).get("scoreUnit")));
             }
             long samples = 0;
             Object hist = primary.get("rawDataHistogram");
@@ -143,6 +147,7 @@ public final class Report {
                     Json.number(primary.get("score")), Json.number(primary.get("scoreError")),
                     String.valueOf(primary.get("scoreUnit")), pct, samples, secondary,
                     rawData(primary.get("rawData")), secondaryRaw));
+            rows.get(rows.size() - 1).secondaryUnits.putAll(units);
         }
         return rows;
     }

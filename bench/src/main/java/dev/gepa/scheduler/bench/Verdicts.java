@@ -178,7 +178,7 @@ final class Verdicts {
                         : raw.stream().flatMapToDouble(java.util.Arrays::stream).toArray();
                 String basis = x.length + (forks ? " forks" : " iterations of 1 fork");
                 Interval i = Interval.mean(x, confidence, basis);
-                String unit = t.metric() == null ? mine.unit : t.metric();
+                String unit = t.metric() == null ? mine.unit : mine.secondaryUnits.getOrDefault(t.metric(), t.metric());
                 return new Verdict(t.label(), params, Report.scaled(i.estimate) + " " + unit,
                         range(i, Report::scaled), basis, i.bounded() && i.high <= t.threshold());
             }
