@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  *     the kernel's figure, each baseline's figure and the ratios, then each target's verdict
  *     ({@link Verdicts}). The tables are printed from the JMH JSON, which goes to the file
  *     named by {@code -Dbench.json} (default {@code bench-headline.json}); the verdicts go to
- *     {@code -Dbench.verdicts} when it is set.</li>
+ *     {@code -Dbench.verdicts} when it is set. {@code -Dbench.many=true} adds
+ *     {@link ManyCarriersBenchmark} (9 runs more per fork).</li>
  * <li>{@code --smoke [JMH options]}: every benchmark (or those the given regexes match, with
  *     any other JMH option such as {@code -p}) once: in this JVM (no fork, unless {@code -f}
  *     asks for one), no warm-up, a single 100 ms iteration, failing on the first error. Proves
@@ -91,6 +92,9 @@ public final class Main {
                 .shouldFailOnError(true)
                 .result(json)
                 .resultFormat(ResultFormatType.JSON);
+        if (Boolean.getBoolean("bench.many")) {
+            options.include(PKG + "ManyCarriersBenchmark\\.generation");
+        }
         List<Report.Row> rows;
         try {
             new Runner(options.build()).run();
