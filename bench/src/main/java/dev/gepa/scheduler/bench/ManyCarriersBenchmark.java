@@ -15,9 +15,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -192,8 +190,6 @@ public class ManyCarriersBenchmark {
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.EVENTS)
     public static class Slots {
-        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-
         /** Median time a freed slot stayed free, µs. */
         public double gapMedianMicros;
         /** 90th percentile of the same, µs. */
@@ -212,7 +208,7 @@ public class ManyCarriersBenchmark {
         public void start(ManyCarriersBenchmark b) {
             gapCount = 0;
             tasksRun = 0;
-            waitsAtStart = waited(b.carrierIds()) - b.jobParks.sum();
+            waitsAtStart = Waits.of(b.carrierIds()) - b.jobParks.sum();
         }
 
         void record(ManyCarriersBenchmark b) {
@@ -236,22 +232,12 @@ public class ManyCarriersBenchmark {
             Arrays.sort(g);
             gapMedianMicros = percentile(g, 0.5) / 1e3;
             gapP90Micros = percentile(g, 0.9) / 1e3;
-            waits = waited(b.carrierIds()) - b.jobParks.sum() - waitsAtStart;
+            waits = Waits.of(b.carrierIds()) - b.jobParks.sum() - waitsAtStart;
             tasks = tasksRun;
         }
 
         private static double percentile(long[] sorted, double p) {
             return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-        }
-
-        private static long waited(long[] ids) {
-            long sum = 0;
-            for (ThreadInfo info : THREADS.getThreadInfo(ids)) {
-                if (info != null) {
-                    sum += info.getWaitedCount();
-                }
-            }
-            return sum;
         }
     }
 }

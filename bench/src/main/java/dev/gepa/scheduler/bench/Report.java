@@ -187,7 +187,7 @@ public final class Report {
             List<Row> runs = b.getValue();
             if (runs.get(0).subjectKey() != null) {
                 printComparison(b.getKey(), runs, out);
-            } else if (runs.get(0).secondary.get("kernelNanos") == null && runs.get(0).secondary.get("gapMedianMicros") == null) {
+            } else if (runs.get(0).secondary.get("kernelNanos") == null) {
                 for (Row r : runs) {
                     single.add(List.of(r.benchmark, r.paramsExcept(""), figure(r), r.unit));
                 }
@@ -201,7 +201,7 @@ public final class Report {
             printRows(single, out);
         }
         printPaired(rows, out);
-        printManyCarriers(rows, out);
+        printCounters(rows, out);
         printAllocation(rows, out);
         Verdicts.print(Verdicts.judge(rows, Verdicts.TARGETS, Verdicts.CONFIDENCE), Verdicts.CONFIDENCE, out);
     }
@@ -318,31 +318,35 @@ public final class Report {
     }
 
     /**
-     * The many-carriers counters, per executor: the median over iterations of the median slot
-     * gap and of its 90th percentile, and the executor's waits per task.
+     * The executors' waits per task ({@link Waits}), and where the run has them the many-carrier
+     * slot gaps: the median over iterations of each iteration's p50 and p90.
      */
-    private static void printManyCarriers(List<Row> rows, PrintStream out) {
-        List<List<String>> table = new ArrayList<>();
-        table.add(List.of("params", "gap p50 us", "gap p90 us", "waits/task"));
-        String bench = null;
+    private static void printCounters(List<Row> rows, PrintStream out) {
+        Map<String, List<List<String>>> tables = new LinkedHashMap<>();
         for (Row r : rows) {
-            List<double[]> median = r.secondaryRaw.get("gapMedianMicros");
-            if (median == null) {
-                continue;
-            }
-            bench = r.benchmark;
             Double waits = r.secondary.get("waits");
             Double tasks = r.secondary.get("tasks");
-            table.add(List.of(r.paramsExcept(""), scaled(medianOf(median)),
-                    scaled(medianOf(r.secondaryRaw.getOrDefault("gapP90Micros", List.of()))),
-                    waits == null || tasks == null || tasks == 0 ? "-"
-                            : String.format(Locale.ROOT, "%.2f", waits / tasks)));
+            if (waits == null || tasks == null || r.secondary.containsKey("kernelNanos")) {
+                continue;
+            }
+            boolean gaps = r.secondaryRaw.containsKey("gapMedianMicros");
+            List<List<String>> table = tables.computeIfAbsent(r.benchmark, b -> new ArrayList<>());
+            if (table.isEmpty()) {
+                table.add(gaps ? List.of("params", "gap p50 us", "gap p90 us", "waits/task")
+                        : List.of("params", "waits/task"));
+            }
+            String perTask = tasks == 0 ? "-" : String.format(Locale.ROOT, "%.3f", waits / tasks);
+            table.add(gaps ? List.of(r.paramsExcept(""), scaled(medianOf(r.secondaryRaw.get("gapMedianMicros"))),
+                    scaled(medianOf(r.secondaryRaw.getOrDefault("gapP90Micros", List.of()))), perTask)
+                    : List.of(r.paramsExcept(""), perTask));
         }
-        if (table.size() > 1) {
-            out.println(bench + "  [counters: how long a freed slot stays free (median over iterations of"
-                    + " each iteration's p50 and p90), and the executor's waits per task (parks and"
-                    + " monitor waits of its threads, less the tasks' own)]");
-            printRows(table, out);
+        for (Map.Entry<String, List<List<String>>> t : tables.entrySet()) {
+            boolean gaps = t.getValue().get(0).size() > 2;
+            out.println(t.getKey() + "  [counters: " + (gaps ? "how long a freed slot stays free (median over"
+                    + " iterations of each iteration's p50 and p90); " : "")
+                    + "the executor's waits per task (parks and monitor waits of its threads"
+                    + (gaps ? ", less the tasks' own" : "") + ")]");
+            printRows(t.getValue(), out);
         }
     }
 
