@@ -60,6 +60,7 @@ public class AdmissionBenchmark {
     abstract static class Saturated {
         Pool pool;
         final CountDownLatch gate = new CountDownLatch(1);
+        final CountDownLatch started = new CountDownLatch(WORKERS);
         final Job idle = Job.noOp();
 
         void saturate(String executor, int queued) {
@@ -67,6 +68,7 @@ public class AdmissionBenchmark {
             Pool.Submitter blocker = pool.submitter(new Job() {
                 @Override
                 public void run() {
+                    started.countDown();
                     try {
                         gate.await();
                     } catch (InterruptedException e) {
@@ -89,22 +91,20 @@ public class AdmissionBenchmark {
             }
         }
 
+        /**
+         * Waits until every gate task runs. (ThreadPoolExecutor's {@code getActiveCount()} would
+         * not do: it counts a worker whose thread has not started yet as active, and a queued
+         * task could then reach a worker.)
+         */
         private void awaitAllHeld() {
-            // the gate tasks must be running, not queued, before the queue is filled
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (running() < WORKERS) {
-                if (System.nanoTime() > deadline) {
+            try {
+                if (!started.await(10, TimeUnit.SECONDS)) {
                     throw new IllegalStateException(pool.kind + ": workers did not start");
                 }
-                Thread.onSpinWait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
-        }
-
-        private int running() {
-            if (pool instanceof Pool.KernelPool) {
-                return ((Pool.KernelPool) pool).scheduler.status().running();
-            }
-            return ((Pool.TpePool) pool).tpe.getActiveCount();
         }
 
         @TearDown(Level.Trial)

@@ -36,6 +36,11 @@ final class Counters {
         return thread;
     }
 
+    /** The ids of the registered threads, in registration order. */
+    long[] threadIds() {
+        return members.stream().mapToLong(c -> ((Thread) c).getId()).toArray();
+    }
+
     /** The jobs finished by all registered threads so far. */
     long sum() {
         long s = 0;

@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Just enough JSON to read JMH's result files: objects become {@link LinkedHashMap}s, arrays
- * {@link ArrayList}s, numbers {@link Double}s, and strings, booleans and null themselves. No
- * dependency, no streaming, no error recovery: a malformed file throws
- * {@link IllegalArgumentException} with the offset.
+ * Just enough JSON to read JMH's result files and write the verdicts: objects become
+ * {@link LinkedHashMap}s, arrays {@link ArrayList}s, numbers {@link Double}s, and strings,
+ * booleans and null themselves. No dependency, no streaming, no error recovery: a malformed file
+ * throws {@link IllegalArgumentException} with the offset. {@link #format} writes such values
+ * back, so that {@code parse(format(v))} equals {@code v}.
  */
 final class Json {
     private final String text;
@@ -28,6 +29,79 @@ final class Json {
             throw p.error("trailing characters");
         }
         return value;
+    }
+
+    /**
+     * Writes a value compactly (no spaces): maps, lists, strings, booleans, null and numbers.
+     * A whole number within ±2^53 is written without a fraction ({@code 3}, not {@code 3.0});
+     * a non-finite number is written as a string ({@code "NaN"}), as JMH does.
+     */
+    static String format(Object value) {
+        StringBuilder sb = new StringBuilder();
+        write(value, sb);
+        return sb.toString();
+    }
+
+    private static void write(Object v, StringBuilder sb) {
+        if (v == null) {
+            sb.append("null");
+        } else if (v instanceof Map) {
+            sb.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                sb.append(first ? "" : ",");
+                first = false;
+                writeString(String.valueOf(e.getKey()), sb);
+                sb.append(':');
+                write(e.getValue(), sb);
+            }
+            sb.append('}');
+        } else if (v instanceof List) {
+            sb.append('[');
+            boolean first = true;
+            for (Object o : (List<?>) v) {
+                sb.append(first ? "" : ",");
+                first = false;
+                write(o, sb);
+            }
+            sb.append(']');
+        } else if (v instanceof Boolean) {
+            sb.append(v);
+        } else if (v instanceof Number) {
+            double d = ((Number) v).doubleValue();
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                writeString(String.valueOf(d), sb);
+            } else if (d == Math.rint(d) && Math.abs(d) <= 0x1p53) {
+                sb.append((long) d);
+            } else {
+                sb.append(d); // Double.toString reads back to the same double
+            }
+        } else {
+            writeString(v.toString(), sb);
+        }
+    }
+
+    private static void writeString(String s, StringBuilder sb) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"': sb.append("\\\""); break;
+                case '\\': sb.append("\\\\"); break;
+                case '\n': sb.append("\\n"); break;
+                case '\t': sb.append("\\t"); break;
+                case '\r': sb.append("\\r"); break;
+                case '\b': sb.append("\\b"); break;
+                case '\f': sb.append("\\f"); break;
+                default:
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+            }
+        }
+        sb.append('"');
     }
 
     /** A number, or NaN for a non-number (JMH writes "NaN" as a string). */

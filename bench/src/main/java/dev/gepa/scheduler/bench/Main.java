@@ -18,6 +18,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,14 +26,19 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  * <li>No arguments: the headline comparison ({@link ThroughputBenchmark} for every executor
- *     and producer count, and {@link PairedOverheadBenchmark} at 10 and 100 µs), with short
- *     iterations so that it ends within about three minutes on two cores.
+ *     and producer count, and {@link PairedOverheadBenchmark} at 1 and 10 µs), {@value #HEADLINE_FORKS}
+ *     forks each ({@code -Dbench.forks} overrides) with short iterations, so that every ratio
+ *     has a confidence interval from per-fork scores; about three minutes on two cores.
  *     JMH's progress is shown as it goes; the run ends with a plain table of each benchmark,
- *     the kernel's figure, each baseline's figure and the ratios. The JMH JSON goes to the file
- *     named by {@code -Dbench.json} (default {@code bench-headline.json}).</li>
+ *     the kernel's figure, each baseline's figure and the ratios, then each target's verdict
+ *     ({@link Verdicts}). The tables are printed from the JMH JSON, which goes to the file
+ *     named by {@code -Dbench.json} (default {@code bench-headline.json}); the verdicts go to
+ *     {@code -Dbench.verdicts} when it is set. {@code -Dbench.many=true} adds
+ *     {@link ManyCarriersBenchmark} (9 runs more per fork).</li>
  * <li>{@code --smoke [JMH options]}: every benchmark (or those the given regexes match, with
- *     any other JMH option such as {@code -p}) once: one fork, no warm-up, a single 100 ms
- *     iteration, failing on the first error. Proves they all run; measures nothing.</li>
+ *     any other JMH option such as {@code -p}) once: in this JVM (no fork, unless {@code -f}
+ *     asks for one), no warm-up, a single 100 ms iteration, failing on the first error. Proves
+ *     they all run; measures nothing.</li>
  * <li>{@code --calibrate}: prints the {@link Cpu} tokens per microsecond of this machine, for
  *     {@code -Dbench.tokensPerMicro=} on a full run.</li>
  * <li>Anything else: JMH's own command line ({@code -l}, {@code -h}, regexes, {@code -f},
@@ -41,6 +47,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Main {
     private static final String PKG = Main.class.getPackageName().replace(".", "\\.") + "\\.";
+    /** Forks per headline benchmark: enough for a t-interval of each ratio. */
+    static final int HEADLINE_FORKS = 3;
 
     private Main() { }
 
@@ -65,27 +73,33 @@ public final class Main {
         String json = System.getProperty("bench.json", "bench-headline.json");
         double tokens = Cpu.tokensPerMicro();
         PrintStream out = System.out;
-        out.println("# Headline run: end-to-end throughput (5 executors x 1, 2 producers) and overhead"
-                + " (kernel vs ideal, paired, at 10 and 100 us): 12 forks, 1 to 2 minutes on 2 cores.");
+        int forks = Integer.getInteger("bench.forks", HEADLINE_FORKS);
+        out.println("# Headline run: end-to-end throughput (6 executors x 1, 2 producers) and overhead"
+                + " (kernel vs ideal, paired, at 1 and 10 us), " + forks + " forks each: about "
+                + (14 * forks * 4 + 59) / 60 + " minutes on 2 cores.");
         out.println("# CPU calibration: " + Cpu.format(tokens) + " consumeCPU tokens per microsecond,"
                 + " passed to every fork.");
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(PKG + "ThroughputBenchmark\\.batch")
                 .include(PKG + "PairedOverheadBenchmark\\.kernelAndIdeal")
-                .param("workMicros", "10", "100")
-                .forks(1)
+                .param("workMicros", "1", "10")
+                .forks(forks)
                 .warmupIterations(2)
-                .warmupTime(TimeValue.seconds(1))
+                .warmupTime(TimeValue.milliseconds(500))
                 .measurementIterations(3)
-                .measurementTime(TimeValue.seconds(1))
+                .measurementTime(TimeValue.milliseconds(500))
                 .jvmArgsAppend(forkArgs(tokens))
                 .shouldFailOnError(true)
                 .result(json)
                 .resultFormat(ResultFormatType.JSON);
-        Collection<RunResult> results;
+        if (Boolean.getBoolean("bench.many")) {
+            options.include(PKG + "ManyCarriersBenchmark\\.generation");
+        }
+        List<Report.Row> rows;
         try {
-            results = new Runner(options.build()).run();
-        } catch (RunnerException e) {
+            new Runner(options.build()).run();
+            rows = Report.fromJson(Files.readString(Path.of(json)));
+        } catch (RunnerException | IOException e) {
             System.err.println("The headline run failed: " + e.getMessage());
             return 1;
         }
@@ -94,7 +108,16 @@ public final class Main {
         out.println("JMH JSON: " + json + "; wall time "
                 + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0) + " s");
         out.println();
-        Report.print(Report.of(results), out);
+        Report.print(rows, out);
+        String verdicts = System.getProperty("bench.verdicts");
+        if (verdicts != null) {
+            try {
+                Report.writeVerdicts(rows, Path.of(verdicts));
+            } catch (IOException e) {
+                System.err.println("Could not write " + verdicts + ": " + e.getMessage());
+                return 1;
+            }
+        }
         return 0;
     }
 
@@ -109,7 +132,9 @@ public final class Main {
         }
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .parent(given)
-                .forks(1)
+                // In this JVM unless -f says otherwise: a fork per run costs a JVM start, which
+                // was most of the smoke's time; the smoke measures nothing, so nothing is lost.
+                .forks(given.getForkCount().orElse(0))
                 .warmupIterations(0)
                 .measurementIterations(1)
                 .measurementTime(TimeValue.milliseconds(100))

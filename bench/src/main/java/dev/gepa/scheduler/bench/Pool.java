@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  * <li>{@value #KERNEL}: the kernel, priorities on; {@code maxConcurrent = workers}.</li>
  * <li>{@value #KERNEL_FIFO}: the kernel, priorities off.</li>
+ * <li>{@value #KERNEL_UNTIMED}: the kernel, priorities on, per-task timing off
+ *     ({@code taskTiming(false)}: no clock read on a task's path).</li>
  * <li>{@value #TPE_PBQ}: {@link ThreadPoolExecutor} over a {@link PriorityBlockingQueue}; tasks
  *     go in through {@code execute()} wrapped in a {@link Prioritized} that orders by priority,
  *     then by a FIFO sequence number ({@code submit()} would throw ClassCastException: a
@@ -40,6 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
 abstract class Pool implements AutoCloseable {
     static final String KERNEL = "kernel";
     static final String KERNEL_FIFO = "kernel-fifo";
+    static final String KERNEL_UNTIMED = "kernel-untimed";
     static final String TPE_PBQ = "tpe-pbq";
     static final String TPE_LBQ = "tpe-lbq";
     static final String FJP = "fjp";
@@ -65,8 +68,9 @@ abstract class Pool implements AutoCloseable {
      */
     static Pool create(String kind, int workers, int queueBound) {
         switch (kind) {
-            case KERNEL: return new KernelPool(kind, workers, queueBound, true);
-            case KERNEL_FIFO: return new KernelPool(kind, workers, queueBound, false);
+            case KERNEL: return new KernelPool(kind, workers, queueBound, true, true);
+            case KERNEL_FIFO: return new KernelPool(kind, workers, queueBound, false, true);
+            case KERNEL_UNTIMED: return new KernelPool(kind, workers, queueBound, true, false);
             case TPE_PBQ: return new TpePool(kind, workers, new PriorityBlockingQueue<>());
             case TPE_LBQ: return new TpePool(kind, workers, new LinkedBlockingQueue<>(queueBound));
             case FJP: return new FjPool(kind, workers);
@@ -113,12 +117,13 @@ abstract class Pool implements AutoCloseable {
     static final class KernelPool extends Pool {
         final Scheduler scheduler;
 
-        KernelPool(String kind, int workers, int queueBound, boolean priorities) {
+        KernelPool(String kind, int workers, int queueBound, boolean priorities, boolean timing) {
             super(kind, workers);
             this.scheduler = Scheduler.builder()
                     .maxConcurrent(workers)
                     .maxQueueSize(queueBound)
                     .enablePriorities(priorities)
+                    .taskTiming(timing)
                     .threadFactory(counters.threadFactory("kernel-carrier"))
                     .build();
         }

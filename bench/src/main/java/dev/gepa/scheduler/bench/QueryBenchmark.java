@@ -41,6 +41,12 @@ import java.util.concurrent.TimeUnit;
  *
  * {@code workers} defaults to 1 so that the querying thread has the other core of a two-core
  * machine.
+ *
+ * <p>{@link #statusManyCarriers}: the same snapshot with {@code carriers} carriers, each running
+ * a chain of tasks that block for {@value #CROWD_BLOCK_MILLIS} ms (eight more chains than
+ * carriers, so a few wait), as in the many-carriers shape: the kernel's {@code status()} reads
+ * a line per carrier, ThreadPoolExecutor's {@code getActiveCount()} walks its workers under the
+ * main lock.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -50,6 +56,7 @@ import java.util.concurrent.TimeUnit;
 public class QueryBenchmark {
     static final int CHAINS_ABOVE_WORKERS = 8;
     static final double BACKGROUND_MICROS = 2.0;
+    static final int CROWD_BLOCK_MILLIS = 10;
 
     /** An executor under a steady background load. */
     @State(Scope.Benchmark)
@@ -72,6 +79,55 @@ public class QueryBenchmark {
         @TearDown(Level.Trial)
         public void tearDown() {
             background.close();
+            pool.close();
+        }
+    }
+
+    /** Many carriers, each running a chain of blocking tasks. */
+    @State(Scope.Benchmark)
+    public static class Crowded {
+        @Param({Pool.KERNEL, Pool.TPE_PBQ})
+        public String executor;
+
+        @Param({"16", "64", "256"})
+        public int carriers;
+
+        Pool pool;
+        volatile boolean running = true;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            pool = Pool.create(executor, carriers, carriers + 1024);
+            Pool.Submitter[] self = new Pool.Submitter[1];
+            Job chain = new Job() {
+                @Override
+                public void run() {
+                    java.util.concurrent.locks.LockSupport.parkNanos(CROWD_BLOCK_MILLIS * 1_000_000L);
+                    try {
+                        if (running) {
+                            self[0].submit(3);
+                        }
+                    } catch (RuntimeException refused) {
+                        if (running) { // refused while the trial runs: a real failure
+                            throw refused;
+                        }
+                    }
+                }
+
+                @Override
+                String name() {
+                    return "blocking-chain";
+                }
+            };
+            self[0] = pool.submitter(chain);
+            for (int i = 0; i < carriers + CHAINS_ABOVE_WORKERS; i++) {
+                self[0].submit(3);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            running = false;
             pool.close();
         }
     }
@@ -127,7 +183,16 @@ public class QueryBenchmark {
     /** The executor's running, pending, completed and submitted counts, as one snapshot. */
     @Benchmark
     public Object status(Loaded s) {
-        Pool pool = s.pool;
+        return snapshot(s.pool);
+    }
+
+    /** The same snapshot with many carriers. */
+    @Benchmark
+    public Object statusManyCarriers(Crowded s) {
+        return snapshot(s.pool);
+    }
+
+    private static Object snapshot(Pool pool) {
         if (pool instanceof Pool.KernelPool) {
             return ((Pool.KernelPool) pool).scheduler.status();
         }

@@ -1,15 +1,10 @@
 package dev.gepa.scheduler.bench;
 
-import org.openjdk.jmh.results.Result;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.util.Statistics;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,8 +15,8 @@ import java.util.Map;
  * baseline's from the same run, with the ratios oriented so that above 1 means the kernel is
  * better; latency percentiles; the paired overhead; bytes allocated per operation.
  *
- * <p>Works on a finished run ({@link #of(Collection)}, used by {@code Main}) and on a JMH JSON
- * file, so that the tables in {@code results/README.md} can be printed again from the raw data:
+ * <p>Works on a JMH JSON result file (the headline run writes one and reads it back), so that the
+ * tables in {@code results/README.md} can be printed again from the raw data:
  * <pre>java -cp bench/target/bench.jar dev.gepa.scheduler.bench.Report results/full.json</pre>
  */
 public final class Report {
@@ -38,9 +33,16 @@ public final class Report {
         final Map<Double, Double> percentiles;
         final long samples;
         final Map<String, Double> secondary;
+        /** The primary score of each measured iteration, per fork. */
+        final List<double[]> raw;
+        /** The same for each secondary metric. */
+        final Map<String, List<double[]>> secondaryRaw;
+        /** Each secondary metric's unit, as the JSON gives it. */
+        final Map<String, String> secondaryUnits = new LinkedHashMap<>();
 
         Row(String benchmark, String mode, Map<String, String> params, double score, double error,
-            String unit, Map<Double, Double> percentiles, long samples, Map<String, Double> secondary) {
+            String unit, Map<Double, Double> percentiles, long samples, Map<String, Double> secondary,
+            List<double[]> raw, Map<String, List<double[]>> secondaryRaw) {
             this.benchmark = benchmark;
             this.mode = mode;
             this.params = params;
@@ -50,6 +52,18 @@ public final class Report {
             this.percentiles = percentiles;
             this.samples = samples;
             this.secondary = secondary;
+            this.raw = raw;
+            this.secondaryRaw = secondaryRaw;
+        }
+
+        /** One score per fork: the mean of its measured iterations. */
+        double[] forkScores() {
+            return raw.stream().mapToDouble(Interval::mean).toArray();
+        }
+
+        /** Every measured iteration's score, all forks together. */
+        double[] iterationScores() {
+            return raw.stream().flatMapToDouble(java.util.Arrays::stream).toArray();
         }
 
         String subjectKey() {
@@ -69,41 +83,26 @@ public final class Report {
 
     private Report() { }
 
+    /**
+     * Prints the tables of a JMH JSON result file and the verdict of every target it has data
+     * for; with {@code --verdicts FILE}, also writes the verdicts to FILE as JSON.
+     */
     public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            System.err.println("usage: Report <jmh-result.json>");
+        if (args.length != 1 && !(args.length == 3 && args[1].equals("--verdicts"))) {
+            System.err.println("usage: Report <jmh-result.json> [--verdicts <verdicts.json>]");
             System.exit(2);
         }
-        print(fromJson(Files.readString(Path.of(args[0]))), System.out);
+        List<Row> rows = fromJson(Files.readString(Path.of(args[0])));
+        print(rows, System.out);
+        if (args.length == 3) {
+            writeVerdicts(rows, Path.of(args[2]));
+        }
     }
 
-    /** Rows of a finished run. */
-    @SuppressWarnings("rawtypes") // JMH declares getSecondaryResults() with a raw Result
-    static List<Row> of(Collection<RunResult> results) {
-        List<Row> rows = new ArrayList<>();
-        for (RunResult r : results) {
-            Map<String, String> params = new LinkedHashMap<>();
-            for (String k : r.getParams().getParamsKeys()) {
-                params.put(k, r.getParams().getParam(k));
-            }
-            Result<?> primary = r.getPrimaryResult();
-            Map<Double, Double> pct = new LinkedHashMap<>();
-            Statistics stats = primary.getStatistics();
-            String mode = r.getParams().getMode().shortLabel();
-            if (mode.equals("sample")) {
-                for (double p : PERCENTILES) {
-                    pct.put(p, stats.getPercentile(p));
-                }
-                pct.put(100.0, stats.getMax());
-            }
-            Map<String, Double> secondary = new LinkedHashMap<>();
-            for (Map.Entry<String, Result> e : r.getSecondaryResults().entrySet()) {
-                secondary.put(e.getKey(), e.getValue().getScore());
-            }
-            rows.add(new Row(shortName(r.getParams().getBenchmark()), mode, params, primary.getScore(),
-                    primary.getScoreError(), primary.getScoreUnit(), pct, stats.getN(), secondary));
-        }
-        return rows;
+    /** Writes the verdicts of the rows' targets as a JSON array. */
+    static void writeVerdicts(List<Row> rows, Path file) throws IOException {
+        List<Verdicts.Verdict> v = Verdicts.judge(rows, Verdicts.TARGETS, Verdicts.CONFIDENCE);
+        Files.writeString(file, Json.format(Verdicts.toJson(v, Verdicts.CONFIDENCE)) + "\n");
     }
 
     /** Rows of a JMH JSON result file. */
@@ -126,8 +125,12 @@ public final class Report {
                 pct.put(100.0, Json.number(given.get("100.0")));
             }
             Map<String, Double> secondary = new LinkedHashMap<>();
+            Map<String, List<double[]>> secondaryRaw = new LinkedHashMap<>();
+            Map<String, String> units = new LinkedHashMap<>();
             for (Map.Entry<String, Object> e : Json.object(run.get("secondaryMetrics")).entrySet()) {
                 secondary.put(e.getKey(), Json.number(Json.object(e.getValue()).get("score")));
+                secondaryRaw.put(e.getKey(), rawData(Json.object(e.getValue()).get("rawData")));
+                units.put(e.getKey(), String.valueOf(Json.object(e.getValue()).get("scoreUnit")));
             }
             long samples = 0;
             Object hist = primary.get("rawDataHistogram");
@@ -142,9 +145,22 @@ public final class Report {
             }
             rows.add(new Row(shortName(String.valueOf(run.get("benchmark"))), mode, params,
                     Json.number(primary.get("score")), Json.number(primary.get("scoreError")),
-                    String.valueOf(primary.get("scoreUnit")), pct, samples, secondary));
+                    String.valueOf(primary.get("scoreUnit")), pct, samples, secondary,
+                    rawData(primary.get("rawData")), secondaryRaw));
+            rows.get(rows.size() - 1).secondaryUnits.putAll(units);
         }
         return rows;
+    }
+
+    /** JMH's rawData, [[iteration, ...] per fork], as arrays; empty when absent (sample mode). */
+    private static List<double[]> rawData(Object o) {
+        List<double[]> forks = new ArrayList<>();
+        if (o instanceof List) {
+            for (Object fork : (List<?>) o) {
+                forks.add(((List<?>) fork).stream().mapToDouble(Json::number).toArray());
+            }
+        }
+        return forks;
     }
 
     private static String percentileKey(double p) {
@@ -185,7 +201,9 @@ public final class Report {
             printRows(single, out);
         }
         printPaired(rows, out);
+        printCounters(rows, out);
         printAllocation(rows, out);
+        Verdicts.print(Verdicts.judge(rows, Verdicts.TARGETS, Verdicts.CONFIDENCE), Verdicts.CONFIDENCE, out);
     }
 
     /**
@@ -239,8 +257,8 @@ public final class Report {
                 }
                 if (ideal) {
                     Row best = p.getValue().get(OverheadBenchmark.IDEAL);
-                    cells.add(best == null ? "-" : String.format(Locale.ROOT, "%.1f%%",
-                            100.0 * (1.0 - mine.score / best.score)));
+                    cells.add(best == null ? "-" : String.format(Locale.ROOT, "%.1f%%", 100.0
+                            * (1.0 - (higherIsBetter ? mine.score / best.score : best.score / mine.score))));
                 }
                 table.add(cells);
             }
@@ -299,6 +317,44 @@ public final class Report {
         }
     }
 
+    /**
+     * The executors' waits per task ({@link Waits}), and where the run has them the many-carrier
+     * slot gaps: the median over iterations of each iteration's p50 and p90.
+     */
+    private static void printCounters(List<Row> rows, PrintStream out) {
+        Map<String, List<List<String>>> tables = new LinkedHashMap<>();
+        for (Row r : rows) {
+            Double waits = r.secondary.get("waits");
+            Double tasks = r.secondary.get("tasks");
+            if (waits == null || tasks == null || r.secondary.containsKey("kernelNanos")) {
+                continue;
+            }
+            boolean gaps = r.secondaryRaw.containsKey("gapMedianMicros");
+            List<List<String>> table = tables.computeIfAbsent(r.benchmark, b -> new ArrayList<>());
+            if (table.isEmpty()) {
+                table.add(gaps ? List.of("params", "gap p50 us", "gap p90 us", "waits/task")
+                        : List.of("params", "waits/task"));
+            }
+            String perTask = tasks == 0 ? "-" : String.format(Locale.ROOT, "%.3f", waits / tasks);
+            table.add(gaps ? List.of(r.paramsExcept(""), scaled(medianOf(r.secondaryRaw.get("gapMedianMicros"))),
+                    scaled(medianOf(r.secondaryRaw.getOrDefault("gapP90Micros", List.of()))), perTask)
+                    : List.of(r.paramsExcept(""), perTask));
+        }
+        for (Map.Entry<String, List<List<String>>> t : tables.entrySet()) {
+            boolean gaps = t.getValue().get(0).size() > 2;
+            out.println(t.getKey() + "  [counters: " + (gaps ? "how long a freed slot stays free (median over"
+                    + " iterations of each iteration's p50 and p90); " : "")
+                    + "the executor's waits per task (parks and monitor waits of its threads"
+                    + (gaps ? ", less the tasks' own" : "") + ")]");
+            printRows(t.getValue(), out);
+        }
+    }
+
+    private static double medianOf(List<double[]> perFork) {
+        double[] all = perFork.stream().flatMapToDouble(java.util.Arrays::stream).filter(v -> !Double.isNaN(v)).sorted().toArray();
+        return all.length == 0 ? Double.NaN : all[all.length / 2];
+    }
+
     /** Bytes allocated per operation (per task where the benchmark counts tasks), from -prof gc. */
     private static void printAllocation(List<Row> rows, PrintStream out) {
         List<List<String>> table = new ArrayList<>();
@@ -315,7 +371,7 @@ public final class Report {
         }
     }
 
-    private static void printRows(List<List<String>> table, PrintStream out) {
+    static void printRows(List<List<String>> table, PrintStream out) {
         int[] widths = new int[table.get(0).size()];
         for (List<String> r : table) {
             for (int i = 0; i < r.size(); i++) {

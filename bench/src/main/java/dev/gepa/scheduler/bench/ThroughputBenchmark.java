@@ -1,5 +1,6 @@
 package dev.gepa.scheduler.bench;
 
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -35,6 +36,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Run with {@code -prof gc}, {@code gc.alloc.rate.norm} is the bytes allocated per task, end
  * to end, by all threads (the kernel's task objects, the baseline's wrappers and queue nodes).
+ *
+ * <p>Counters ({@link Wakeups}): {@code waits} of the executor's worker threads ({@link Waits})
+ * and {@code tasks} run, per iteration; {@code waits / tasks} is the executor's parks per task,
+ * which an executor that wakes a worker per task drives towards one.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -47,7 +52,7 @@ public class ThroughputBenchmark {
     public static final int BATCH = 10_000;
 
     /** The executor under test; see {@link Pool}. */
-    @Param({Pool.KERNEL, Pool.KERNEL_FIFO, Pool.TPE_PBQ, Pool.TPE_LBQ, Pool.FJP})
+    @Param({Pool.KERNEL, Pool.KERNEL_FIFO, Pool.KERNEL_UNTIMED, Pool.TPE_PBQ, Pool.TPE_LBQ, Pool.FJP})
     public String executor;
 
     /** Threads submitting the batch together. */
@@ -87,10 +92,36 @@ public class ThroughputBenchmark {
         }
     }
 
+    /** Parks of the executor's workers and tasks run, per iteration. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Wakeups {
+        /** Waits (parks, monitor waits) of the executor's workers during the iteration. */
+        public long waits;
+        /** Tasks run during the iteration. */
+        public long tasks;
+
+        private long waitsAtStart;
+        private long tasksRun;
+
+        @Setup(Level.Iteration)
+        public void start(ThroughputBenchmark b) {
+            tasksRun = 0;
+            waitsAtStart = Waits.of(b.pool.counters.threadIds());
+        }
+
+        @TearDown(Level.Iteration)
+        public void finish(ThroughputBenchmark b) {
+            waits = Waits.of(b.pool.counters.threadIds()) - waitsAtStart;
+            tasks = tasksRun;
+        }
+    }
+
     /** One batch, submitted by all producers and waited for. */
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public void batch() {
+    public void batch(Wakeups wakeups) {
+        wakeups.tasksRun += BATCH;
         long target = pool.completed() + BATCH;
         if (helpers != null) {
             helpers.startRound();
