@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,8 +58,9 @@ class PriorityStrictnessTest {
     void noLowTaskIsClaimedPastAReturnedCriticalSubmit() throws Exception {
         Scheduler s = Scheduler.builder().maxConcurrent(1).maxQueueSize(256).build();
         AtomicLong clock = new AtomicLong();
-        AtomicLong criticalReturned = new AtomicLong(); // clock when the watched submit returned, 0 before
-        AtomicBoolean criticalStarted = new AtomicBoolean();
+        // one object per round, read once by each LOW evaluator: reading the round's figures
+        // one by one could mix two rounds and report a violation that never happened
+        AtomicReference<Round> current = new AtomicReference<>();
         AtomicLong lastEnd = new AtomicLong(); // clock when the carrier's previous evaluator ended
         AtomicLong violations = new AtomicLong();
         AtomicBoolean flooding = new AtomicBoolean(true);
@@ -67,8 +69,8 @@ class PriorityStrictnessTest {
             flooders[f] = new Thread(() -> {
                 while (flooding.get()) {
                     s.trySubmit(TaskSpec.of("low", Priority.LOW, () -> {
-                        long returned = criticalReturned.get();
-                        if (returned != 0 && lastEnd.get() > returned && !criticalStarted.get()) {
+                        Round r = current.get();
+                        if (r != null && r.returnedAt != 0 && lastEnd.get() > r.returnedAt && !r.started.get()) {
                             violations.incrementAndGet();
                         }
                         lastEnd.set(clock.incrementAndGet());
@@ -81,10 +83,9 @@ class PriorityStrictnessTest {
         }
         try {
             for (int round = 0; round < 300; round++) {
-                criticalStarted.set(false);
-                criticalReturned.set(0);
+                AtomicBoolean started = new AtomicBoolean();
                 TaskSpec<Integer> critical = TaskSpec.of("critical", Priority.CRITICAL, () -> {
-                    criticalStarted.set(true);
+                    started.set(true);
                     lastEnd.set(clock.incrementAndGet());
                     return 1;
                 });
@@ -92,7 +93,7 @@ class PriorityStrictnessTest {
                 while ((c = s.trySubmit(critical)) == null) {
                     Thread.yield(); // the flooders filled the queue
                 }
-                criticalReturned.set(clock.incrementAndGet());
+                current.set(new Round(clock.incrementAndGet(), started));
                 TestSupport.get(c);
             }
         } finally {
@@ -105,4 +106,7 @@ class PriorityStrictnessTest {
         assertTrue(s.status().completed() > 300);
         Bounded.close(s, BOUND);
     }
+
+    /** One round: when its CRITICAL submit returned (on the test's clock), and whether that task started. */
+    private record Round(long returnedAt, AtomicBoolean started) { }
 }

@@ -124,7 +124,10 @@ final class Inboxes extends InboxesPad1 {
                             claims++;
                             return task;
                         }
-                        // a tombstone, or cancelled since the look: go on at this level
+                        // a tombstone, or cancelled since the look: go on at this level once
+                        // its canceller has published CANCELLED (a few stores, no user code),
+                        // so that what this take passed over never still reads as pending
+                        task.awaitCancelSettled();
                     }
                     if (!inboxes[level].isEmpty()) {
                         return STALLED;

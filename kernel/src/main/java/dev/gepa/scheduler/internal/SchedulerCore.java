@@ -246,7 +246,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         Objects.requireNonNull(spec, "spec must not be null");
         Task<T> task = new Task<>(spec, this, timing ? nonZero(System.nanoTime()) : 0L);
         task.slot = -1;
-        StackHeadroom.ensure(); // a StackOverflowError from here on would strand the admission
+        StackHeadroom.ensure(StackHeadroom.SUBMIT_FRAMES); // a StackOverflowError from here on would strand the admission
         int verdict = admit();
         if (verdict != ADMITTED) {
             rejected.increment();
@@ -555,7 +555,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         orCtl(SHUTDOWN | STOP); // no more admission, no more claims
         List<TaskHandle<?>> cancelledNow = new ArrayList<>();
         index.forEach(task -> {
-            if (task.cancel(true)) { // pending or running alike
+            if (task.cancel(true, false)) { // pending or running alike; callbacks after the scan
                 cancelledNow.add(task);
             }
         });
@@ -563,7 +563,22 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         // scan then misses from its list
         orCtl(DISCARD);
         pool.wakeAll();
+        // only now the futures, whose callbacks may block, throw, or call close(): every task
+        // is final and every carrier told to stop before the first callback runs
+        completeFutures(cancelledNow, 0);
         return cancelledNow;
+    }
+
+    /** Completes the futures of {@code tasks} from {@code from} on, each whatever the others throw. */
+    private static void completeFutures(List<TaskHandle<?>> tasks, int from) {
+        for (int i = from; i < tasks.size(); i++) {
+            try {
+                ((Task<?>) tasks.get(i)).signalFuture();
+            } catch (Throwable t) {
+                completeFutures(tasks, i + 1); // the rest first, then the caller sees the error
+                throw t;
+            }
+        }
     }
 
     @Override

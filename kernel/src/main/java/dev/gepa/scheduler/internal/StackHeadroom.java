@@ -23,22 +23,29 @@ package dev.gepa.scheduler.internal;
  * deeper than the probe reached, so its {@code finally}, back at the operation's own frame,
  * has the probed room for the undo.
  *
- * <p>Cost: {@value #FRAMES} calls with stack-passed arguments, a few nanoseconds, paid by
- * submit and cancel only; carriers, whose stacks the kernel owns, do not probe.
+ * <p>Cost: {@value #SUBMIT_FRAMES} calls with stack-passed arguments per submit,
+ * {@value #CANCEL_FRAMES} per cancel; carriers, whose stacks the kernel owns, do not probe. The
+ * depths were found by sweeping the stack depth at which submit and cancel are called
+ * (KernelErrorTest), with margin.
  */
 final class StackHeadroom {
-    /** Probe frames; with {@link #probe}'s sixteen long arguments, several KB interpreted. */
-    static final int FRAMES = 16;
+    /** Probe frames for a submit; with {@link #probe}'s sixteen long arguments, about 2 KB compiled. */
+    static final int SUBMIT_FRAMES = 16;
+    /**
+     * Probe frames for a cancel, whose post-commit path is longer and mostly interpreted (it
+     * runs rarely): result retention, and completing the future with its exception.
+     */
+    static final int CANCEL_FRAMES = 64;
 
     private StackHeadroom() {
     }
 
     /**
-     * Returns normally if the stack has the headroom; otherwise throws StackOverflowError
+     * Returns normally if the stack has the headroom of {@code frames} probe frames; otherwise throws StackOverflowError
      * before the caller changed anything.
      */
-    static void ensure() {
-        if (probe(FRAMES, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) == 0L) {
+    static void ensure(int frames) {
+        if (probe(frames, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) == 0L) {
             throw new AssertionError(); // unreachable: the sum is positive; keeps the calls live
         }
     }

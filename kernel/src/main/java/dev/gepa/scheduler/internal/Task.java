@@ -43,8 +43,11 @@ import java.util.concurrent.CompletableFuture;
  *     retained and its place given back, and no carrier ever waits for a callback (the carrier
  *     completes its own tasks' futures; a canceller completes the future on its own thread).</li>
  * </ul>
- * Publicly the settling states read as the state they came from: CANCELLING as PENDING,
- * FINISHING and INTERRUPTING as RUNNING; a settling task cannot be cancelled again.
+ * Publicly FINISHING and INTERRUPTING read as RUNNING, the state they came from; a reader
+ * that finds CANCELLING waits the few stores until CANCELLED (the pending count is given back
+ * first, so reading it as pending would disagree with {@code status()}); a cancel that finds
+ * another cancel settling the task waits likewise before it returns false; and so does a
+ * carrier's take that passes a cancelled task over. A settling task cannot be cancelled again.
  *
  * <p>Data written with a transition is ordered around it:
  * <ul>
@@ -223,23 +226,39 @@ public final class Task<T> implements TaskHandle<T> {
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
+        return cancel(mayInterruptIfRunning, true);
+    }
+
+    /**
+     * Cancels as {@link #cancel(boolean)} does; with {@code completeFuture} false the caller
+     * completes the future later ({@link #signalFuture()}), outside a scan that must not run
+     * user callbacks ({@code shutdownNow()}).
+     */
+    boolean cancel(boolean mayInterruptIfRunning, boolean completeFuture) {
         int s = state;
         if (s >= FINISHING || (s != PENDING && !mayInterruptIfRunning)) {
-            return false; // settling, final, or running without leave to interrupt: no probe
+            // settling, final, or running without leave to interrupt: no probe
+            return lostToAnotherCancel(s);
         }
-        StackHeadroom.ensure(); // a StackOverflowError after the CAS would strand the task
+        StackHeadroom.ensure(StackHeadroom.CANCEL_FRAMES); // a StackOverflowError after the CAS would strand the task
         for (;;) {
             s = state;
             if (s == PENDING) {
                 if (STATE.compareAndSet(this, PENDING, CANCELLING)) {
-                    settleCancelledPending();
-                    afterCancelled(true);
+                    try {
+                        settleCancelledPending();
+                    } finally {
+                        afterCancelled(true, completeFuture); // whatever the settling threw
+                    }
                     return true;
                 }
             } else if ((s == DISPATCHED || s == EXECUTING) && mayInterruptIfRunning) {
                 if (STATE.compareAndSet(this, s, INTERRUPTING)) {
                     try {
                         core.onRunningCancelled(); // counted first: the count is what must hold
+                        // stamped before the interrupt, the deepest step: the carrier took its
+                        // start time before its CAS to EXECUTING, which ours followed
+                        stampFinished();
                         if (s == EXECUTING) {
                             runner.interrupt(); // published before the carrier's CAS
                             if (submittedNanos != 0L) {
@@ -248,15 +267,43 @@ public final class Task<T> implements TaskHandle<T> {
                                 }
                             }
                         }
-                        stampFinished();
                     } finally {
                         STATE.setVolatile(this, CANCELLED); // releases the carrier, whatever happened
+                        afterCancelled(false, completeFuture);
                     }
-                    afterCancelled(false);
                     return true;
                 }
             } else {
-                return false;
+                return lostToAnotherCancel(s);
+            }
+        }
+    }
+
+    /**
+     * Returns false for a cancel that found the task in state {@code s}; if another cancel is
+     * settling it, first waits for that one to publish CANCELLED (a few stores, no user code),
+     * so that a cancel that returns false because the task is cancelled sees its bound freed.
+     */
+    private boolean lostToAnotherCancel(int s) {
+        if (s == CANCELLING || s == INTERRUPTING) {
+            awaitSettled();
+        }
+        return false;
+    }
+
+    /** If a pending cancel is settling this task, waits until it has published CANCELLED. */
+    void awaitCancelSettled() {
+        if (state == CANCELLING) {
+            awaitSettled();
+        }
+    }
+
+    private void awaitSettled() {
+        for (int spins = 0; state < COMPLETED; spins++) {
+            if (spins < 1024) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // the canceller was descheduled: let it run
             }
         }
     }
@@ -265,12 +312,14 @@ public final class Task<T> implements TaskHandle<T> {
      * A canceller's steps after publishing CANCELLED, each in a {@code finally} of the one
      * before, so that a throwing callback cannot skip retention or the pending-count follow-up.
      */
-    private void afterCancelled(boolean wasPending) {
+    private void afterCancelled(boolean wasPending, boolean completeFuture) {
         try {
             core.retire(this);
         } finally {
             try {
-                signalFuture(); // user callbacks run here, on the canceller's thread
+                if (completeFuture) {
+                    signalFuture(); // user callbacks run here, on the canceller's thread
+                }
             } finally {
                 if (wasPending) {
                     core.afterPendingCancel();
@@ -331,7 +380,21 @@ public final class Task<T> implements TaskHandle<T> {
 
     @Override
     public TaskState state() {
-        return publicState(state);
+        return publicState(settledState());
+    }
+
+    /**
+     * The state, except that a pending cancel under way is waited for (a few stores, no user
+     * code): its count and its place in the bound are already given back, so reading it as
+     * pending would disagree with {@code status()}.
+     */
+    private int settledState() {
+        int s = state;
+        if (s == CANCELLING) {
+            awaitSettled();
+            s = state;
+        }
+        return s;
     }
 
     static TaskState publicState(int s) {
@@ -349,7 +412,7 @@ public final class Task<T> implements TaskHandle<T> {
     @Override
     @SuppressWarnings("unchecked")
     public TaskResult<T> result() {
-        int s = state; // acquire: orders the read of outcome after it
+        int s = settledState(); // acquire: orders the read of outcome after it
         switch (s) {
             case PENDING:
             case CANCELLING:
