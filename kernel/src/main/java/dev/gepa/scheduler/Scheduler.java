@@ -114,6 +114,9 @@ public interface Scheduler extends AutoCloseable {
      * @return true if it terminated, false if the timeout passed first
      * @throws InterruptedException if the waiting thread is interrupted
      * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalStateException if called on one of this scheduler's own carrier threads
+     *                               (from an evaluator, or a callback running on a carrier):
+     *                               it would wait for itself
      */
     boolean awaitTermination(Duration timeout) throws InterruptedException;
 

@@ -9,6 +9,10 @@ import java.time.Duration;
  * instant; they are read so that no snapshot is impossible: {@code submitted} is never less than
  * {@code completed + failed + cancelled}, and no figure is negative. Once the scheduler is quiet
  * (nothing pending or running), {@code submitted == completed + failed + cancelled} exactly.
+ * {@code submitted} and {@code pending} come from one snapshot of the admission counters, so
+ * they agree with each other at one instant inside the call. A task counts as submitted from its
+ * admission, a moment before it is queued; a refusal is counted just after the refused submit
+ * decides, so a snapshot may miss a refusal under way.
  *
  * @param running            tasks whose evaluator holds a slot now, at most {@code maxConcurrent}
  * @param pending            accepted tasks waiting for a slot, at most {@code maxQueueSize}
