@@ -242,11 +242,7 @@ final class Carrier implements Runnable, Task.Runner {
     Task<?> announceIdleAndRecheck() {
         PARK_STATE.setVolatile(this, IDLE);
         pool.markIdle(index);
-        Task<?> task = core.take(this, true);
-        if (task != null) {
-            leaveIdle();
-        }
-        return task;
+        return core.take(this, true); // a claim leaves idle there, before it wakes another carrier
     }
 
     /** Whether a waker took this carrier out of IDLE since it announced itself idle. */
@@ -255,7 +251,7 @@ final class Carrier implements Runnable, Task.Runner {
     }
 
     /** Leaves IDLE or WOKEN for RUNNING and clears this carrier's idle bit. */
-    private void leaveIdle() {
+    void leaveIdle() {
         PARK_STATE.setVolatile(this, RUNNING);
         pool.clearIdle(index);
     }

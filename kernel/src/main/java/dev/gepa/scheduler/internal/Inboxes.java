@@ -124,10 +124,8 @@ final class Inboxes extends InboxesPad1 {
                             claims++;
                             return task;
                         }
-                        // a tombstone, or cancelled since the look: go on at this level once
-                        // its canceller has published CANCELLED (a few stores, no user code),
-                        // so that what this take passed over never still reads as pending
-                        task.awaitCancelSettled();
+                        // a tombstone, or cancelled since the look: go on at this level (a
+                        // reader that finds it still settling waits for CANCELLED; see Task)
                     }
                     if (!inboxes[level].isEmpty()) {
                         return STALLED;

@@ -385,6 +385,9 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
                 missed = inboxes.releaseRole();
             }
             boolean claimed = task != null && task != Inboxes.STALLED;
+            if (claimed && aboutToPark) {
+                carrier.leaveIdle(); // first: the wake-up below must not pick this carrier itself
+            }
             if (missed || claimed) {
                 // propagation: whoever claims wakes the next idle carrier while work is left, so
                 // a burst fans out even when its submitters found no carrier idle (all woken,
@@ -449,20 +452,23 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
 
     /** After a pending cancel was published and its future completed: purge, shutdown. */
     void afterPendingCancel() {
-        if (tombstones() >= purgeThreshold && inboxes.tryAcquireRole()) {
-            boolean missed;
-            try {
-                if (tombstones() >= purgeThreshold) {
-                    inboxes.purge();
+        try {
+            if (tombstones() >= purgeThreshold && inboxes.tryAcquireRole()) {
+                boolean missed = false;
+                try {
+                    if (tombstones() >= purgeThreshold) {
+                        inboxes.purge();
+                    }
+                } finally {
+                    missed = inboxes.releaseRole();
+                    if (missed) {
+                        signalIfWorkLeft(); // a carrier found the role taken and parked
+                    }
                 }
-            } finally {
-                missed = inboxes.releaseRole();
             }
-            if (missed) {
-                signalIfWorkLeft(); // a carrier found the role taken and parked
-            }
+        } finally {
+            afterPendingReleased(); // whatever the purge threw: the last release lets carriers exit
         }
-        afterPendingReleased();
     }
 
     Instant toInstant(long nanoTime) {
@@ -521,13 +527,13 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         long pendingCancels;
         long undone;
         int tries = 0;
-        do {
-            c = lvCtl();
+        do { // ctl last: every released count then belongs to an admitted task, even in a fallback
             claimed = inboxes.lvClaimed();
             pendingCancels = lvPendingCancels();
             undone = lvUndone();
-        } while ((lvCtl() != c || inboxes.lvClaimed() != claimed || lvPendingCancels() != pendingCancels
-                || lvUndone() != undone) && ++tries < SNAPSHOT_TRIES);
+            c = lvCtl();
+        } while ((inboxes.lvClaimed() != claimed || lvPendingCancels() != pendingCancels
+                || lvUndone() != undone || lvCtl() != c) && ++tries < SNAPSHOT_TRIES);
         long nCancelled = nRunningCancels + pendingCancels;
         long nSubmitted = admittedOf(c) - undone;
         int pending = (int) Math.max(0L, admittedOf(c) - claimed - pendingCancels - undone);
@@ -546,26 +552,33 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
 
     @Override
     public void shutdown() {
+        StackHeadroom.ensure(StackHeadroom.SUBMIT_FRAMES); // an error inside wakeAll could strand a carrier
         orCtl(SHUTDOWN);
         pool.wakeAll();
     }
 
     @Override
     public List<TaskHandle<?>> shutdownNow() {
+        StackHeadroom.ensure(StackHeadroom.CANCEL_FRAMES);
         orCtl(SHUTDOWN | STOP); // no more admission, no more claims
-        List<TaskHandle<?>> cancelledNow = new ArrayList<>();
-        index.forEach(task -> {
-            if (task.cancel(true, false)) { // pending or running alike; callbacks after the scan
-                cancelledNow.add(task);
-            }
-        });
-        // DISCARD only now: set before the scan, a carrier would cancel queued tasks that the
-        // scan then misses from its list
-        orCtl(DISCARD);
-        pool.wakeAll();
-        // only now the futures, whose callbacks may block, throw, or call close(): every task
-        // is final and every carrier told to stop before the first callback runs
-        completeFutures(cancelledNow, 0);
+        ArrayList<TaskHandle<?>> cancelledNow = new ArrayList<>();
+        try {
+            index.forEach(task -> {
+                cancelledNow.ensureCapacity(cancelledNow.size() + 1); // any OOM before the cancel
+                if (task.cancel(true, false)) { // pending or running alike; callbacks after the scan
+                    cancelledNow.add(task);
+                }
+            });
+        } finally {
+            // DISCARD only now: set before the scan, a carrier would cancel queued tasks that
+            // the scan then misses from its list; and whatever the scan threw, carriers must
+            // discard what is left and exit, and the futures cancelled so far must complete
+            orCtl(DISCARD);
+            pool.wakeAll();
+            // only now the futures, whose callbacks may block, throw, or call close(): every
+            // task is final and every carrier told to stop before the first callback runs
+            completeFutures(cancelledNow, 0);
+        }
         return cancelledNow;
     }
 

@@ -29,7 +29,7 @@ import java.util.concurrent.CompletableFuture;
  * Every step out of PENDING, DISPATCHED and EXECUTING is a CAS, so of dispatch, start,
  * completion and any number of cancels exactly one wins. The winner of the step into one of the
  * three <em>settling</em> states (FINISHING, INTERRUPTING, CANCELLING) owns the task's end: it
- * does all of the bookkeeping (statistics, result retention, the admission count), and only then
+ * does the bookkeeping (statistics, the admission count, the finish time), and only then
  * publishes the final state with a volatile store, in a {@code finally} so that the task always
  * ends. (Volatile, not release: the finisher then reads {@code future}, and that read must not
  * move before the store; see the future's protocol below.) Only after that does it complete the future, which runs user callbacks. Hence:
@@ -46,8 +46,9 @@ import java.util.concurrent.CompletableFuture;
  * Publicly FINISHING and INTERRUPTING read as RUNNING, the state they came from; a reader
  * that finds CANCELLING waits the few stores until CANCELLED (the pending count is given back
  * first, so reading it as pending would disagree with {@code status()}); a cancel that finds
- * another cancel settling the task waits likewise before it returns false; and so does a
- * carrier's take that passes a cancelled task over. A settling task cannot be cancelled again.
+ * another cancel settling the task waits likewise before it returns false. Carriers never wait
+ * for a canceller: a take passes a settling task over as a tombstone. A settling task cannot be
+ * cancelled again.
  *
  * <p>Data written with a transition is ordered around it:
  * <ul>
@@ -99,6 +100,12 @@ public final class Task<T> implements TaskHandle<T> {
     private static final TaskResult<?> PENDING_RESULT = new TaskResult.Pending<>();
     private static final TaskResult<?> RUNNING_RESULT = new TaskResult.Running<>();
     private static final TaskResult<?> CANCELLED_RESULT = new TaskResult.Cancelled<>();
+    /**
+     * For a cancelled future whose own exception could not be made (no stack or memory left);
+     * made here, so the exception class is also loaded before any cancel needs it.
+     */
+    private static final CancellationException CANCELLED_FALLBACK =
+            new TaskCancelledException("a task was cancelled");
 
     private static final VarHandle STATE = field("state", int.class);
     private static final VarHandle FUTURE = field("future", TaskFuture.class);
@@ -113,7 +120,7 @@ public final class Task<T> implements TaskHandle<T> {
         /** The evaluator returned ({@code failed} false) or threw, after {@code ranNanos}. */
         void onFinish(boolean failed, long ranNanos);
 
-        /** Enters the finished task into result retention, before it is published final. */
+        /** Enters the finished task into result retention, right after it is published final. */
         void retire(Task<?> task);
     }
 
@@ -289,13 +296,6 @@ public final class Task<T> implements TaskHandle<T> {
             awaitSettled();
         }
         return false;
-    }
-
-    /** If a pending cancel is settling this task, waits until it has published CANCELLED. */
-    void awaitCancelSettled() {
-        if (state == CANCELLING) {
-            awaitSettled();
-        }
     }
 
     private void awaitSettled() {
@@ -480,7 +480,13 @@ public final class Task<T> implements TaskHandle<T> {
         } else if (s == FAILED) {
             f.completeFromTask(null, (Throwable) outcome);
         } else if (s == CANCELLED) {
-            f.completeFromTask(null, new TaskCancelledException(this));
+            CancellationException cancelled;
+            try {
+                cancelled = new TaskCancelledException(this);
+            } catch (Throwable outOfStackOrMemory) {
+                cancelled = CANCELLED_FALLBACK; // the future must complete whatever happens
+            }
+            f.completeFromTask(null, cancelled);
         }
     }
 
@@ -502,6 +508,10 @@ public final class Task<T> implements TaskHandle<T> {
             // no string concatenation: its first use bootstraps deeply, on a caller's stack
             super(new StringBuilder(48).append("task ").append(task.id).append(" (")
                     .append(task.spec.candidateId()).append(") was cancelled").toString());
+        }
+
+        TaskCancelledException(String message) {
+            super(message);
         }
 
         @Override
@@ -531,7 +541,9 @@ public final class Task<T> implements TaskHandle<T> {
 
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
-            return task.cancel(mayInterruptIfRunning) || isCancelled();
+            // true too for a task already cancelled whose future is about to complete
+            // (shutdownNow completes futures after its scan)
+            return task.cancel(mayInterruptIfRunning) || isCancelled() || task.state == CANCELLED;
         }
 
         @Override
