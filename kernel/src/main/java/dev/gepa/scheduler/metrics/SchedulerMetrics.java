@@ -116,9 +116,11 @@ public final class SchedulerMetrics implements MeterBinder {
 
     /**
      * Registers the scheduler's meters with {@code registry}. Binding twice to one registry
-     * registers nothing new: the registry returns the meters it already holds.
+     * registers nothing new: the registry keeps the meters it already holds (and Micrometer logs
+     * a warning once).
      *
      * @param registry the registry to add the meters to
+     * @throws NullPointerException if {@code registry} is null
      */
     @Override
     public void bindTo(MeterRegistry registry) {
