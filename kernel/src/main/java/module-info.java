@@ -8,7 +8,7 @@
  */
 // Micrometer ships no module descriptor, only an Automatic-Module-Name: the lints that warn of
 // depending on an automatic module have nothing to offer here
-@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
+@SuppressWarnings("requires-automatic")
 module dev.gepa.scheduler {
     requires org.jctools.core;
     // JCTools reads sun.misc.Unsafe but requires jdk.unsupported only statically, so an
@@ -17,8 +17,10 @@ module dev.gepa.scheduler {
     requires jdk.unsupported;
     // only the metrics binder reads Micrometer, whose jar names its automatic module
     // micrometer.core. Static, so that an application without Micrometer resolves the kernel
-    // all the same; transitive, because the binder's signatures show Micrometer's types.
-    requires static transitive micrometer.core;
+    // all the same. Not transitive: javac would then demand Micrometer when it compiles any
+    // module that requires the kernel (ModulePathTest); a module that binds the metrics requires
+    // micrometer.core itself, as it must to hold a registry.
+    requires static micrometer.core;
     exports dev.gepa.scheduler;
     exports dev.gepa.scheduler.metrics;
 }

@@ -78,6 +78,9 @@ import java.util.function.ToLongFunction;
  * time figures of the status read zero, and so do the {@code executor} timer's total and both
  * queue-wait meters; every count is still right.
  */
+// Micrometer's types in this API are not re-exported (module-info says why): its users read
+// micrometer.core themselves
+@SuppressWarnings("exports")
 public final class SchedulerMetrics implements MeterBinder {
 
     /** The {@code name} tag of a scheduler built without a name. */
