@@ -301,6 +301,64 @@ class SchedulerMetricsTest {
     }
 
     /**
+     * A modular application binds the metrics when it requires {@code micrometer.core} itself,
+     * as the README says: the kernel requires Micrometer only statically, and not transitively.
+     */
+    @Test
+    void aModularApplicationBindsTheMetrics(@TempDir Path dir) throws Exception {
+        String modulePath = String.join(File.pathSeparator,
+                location(Scheduler.class).toString(), location(MessagePassingQueue.class).toString(),
+                location(MeterRegistry.class).toString(),
+                location(Class.forName("io.micrometer.common.KeyValue")).toString(),
+                location(Class.forName("io.micrometer.observation.Observation")).toString());
+        Path src = Files.createDirectories(dir.resolve("src").resolve("demo"));
+        Path out = dir.resolve("out");
+        Path moduleInfo = Files.writeString(dir.resolve("src").resolve("module-info.java"), String.join("\n",
+                "module demo {",
+                "    requires dev.gepa.scheduler;",
+                "    requires micrometer.core;",
+                "}",
+                ""));
+        Path main = Files.writeString(src.resolve("Main.java"), String.join("\n",
+                "package demo;",
+                "",
+                "import dev.gepa.scheduler.Scheduler;",
+                "import dev.gepa.scheduler.TaskSpec;",
+                "import dev.gepa.scheduler.metrics.SchedulerMetrics;",
+                "import io.micrometer.core.instrument.simple.SimpleMeterRegistry;",
+                "",
+                "public final class Main {",
+                "    public static void main(String[] args) throws Exception {",
+                "        SimpleMeterRegistry registry = new SimpleMeterRegistry();",
+                "        try (Scheduler scheduler = Scheduler.builder().name(\"demo\").build()) {",
+                "            new SchedulerMetrics(scheduler).bindTo(registry);",
+                "            scheduler.submit(TaskSpec.of(\"answer\", () -> 42)).future().get();",
+                "            while (scheduler.status().completed() < 1) {", // counted a moment after the future
+                "                Thread.onSpinWait();",
+                "            }",
+                "            System.out.println(\"completed=\" + registry.get(\"executor.completed\")",
+                "                    .tag(\"name\", \"demo\").functionCounter().count());",
+                "        }",
+                "    }",
+                "}",
+                ""));
+        Path bin = Path.of(System.getProperty("java.home"), "bin");
+        Path compileLog = dir.resolve("javac.log");
+        String compiled = run(compileLog, bin.resolve("javac").toString(), "--release", "17",
+                "--module-path", modulePath, "-d", out.toString(), moduleInfo.toString(), main.toString());
+        String diagnostics = read(compileLog);
+        assertEquals("exit 0", compiled, () -> "the demo module did not compile:\n" + diagnostics);
+
+        Path log = dir.resolve("demo.log");
+        String ran = run(log, bin.resolve("java").toString(), "-Xmx64m",
+                "--module-path", modulePath + File.pathSeparator + out, "--module", "demo/demo.Main");
+        String output = read(log);
+        assertEquals("exit 0", ran, () -> "the modular application failed:\n" + output);
+        List<String> printed = output.lines().filter(line -> !line.startsWith("WARNING: ")).toList();
+        assertEquals(List.of("completed=1.0"), printed, output);
+    }
+
+    /**
      * No class of the kernel outside this package names a Micrometer type, so none can load one:
      * the compiled classes of {@code dev.gepa.scheduler} and {@code dev.gepa.scheduler.internal}
      * hold no reference to {@code io/micrometer}.
