@@ -21,6 +21,10 @@ module dev.gepa.scheduler {
     // module that requires the kernel (ModulePathTest); a module that binds the metrics requires
     // micrometer.core itself, as it must to hold a registry.
     requires static micrometer.core;
+    // the flight recorder's events (TaskExecution, TaskRejected, SchedulerStatus); jdk.jfr is
+    // in every JDK 17+ image, so this adds no dependency. Not static: the event classes load
+    // with Task and SchedulerCore, so the module must be resolved wherever the kernel is.
+    requires jdk.jfr;
     exports dev.gepa.scheduler;
     exports dev.gepa.scheduler.metrics;
 }

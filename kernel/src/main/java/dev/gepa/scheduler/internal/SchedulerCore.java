@@ -161,6 +161,8 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
 
     private final long startNanos;
     private final long startEpochNanos;
+    /** The periodic status event's hook while this scheduler runs, else null. */
+    private volatile Runnable statusHook;
 
     private SchedulerCore(SchedulerConfig config) {
         this.config = config;
@@ -203,6 +205,10 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
                 NameRegistry.release(name, core);
             }
             throw e;
+        }
+        core.statusHook = FlightEvents.registerStatus(core);
+        if (core.isTerminated()) { // cannot happen before start returns; no hook must outlive it
+            FlightEvents.unregisterStatus(core.statusHook);
         }
         return core;
     }
@@ -250,8 +256,12 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         int verdict = admit();
         if (verdict != ADMITTED) {
             rejected.increment();
+            RejectionReason reason = verdict == CLOSED ? RejectionReason.SHUTDOWN : RejectionReason.QUEUE_FULL;
+            if (FlightEvents.REJECTION.isEnabled()) {
+                FlightEvents.taskRejected(config.name(), spec, reason);
+            }
             if (throwOnReject) {
-                throw rejection(spec, verdict == CLOSED ? RejectionReason.SHUTDOWN : RejectionReason.QUEUE_FULL);
+                throw rejection(spec, reason);
             }
             return null;
         }
@@ -478,6 +488,11 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
 
     // ------------------------------------------------------------------ queries
 
+    /** This scheduler's name, or null if unnamed; for the flight recorder's events. */
+    String nameOrNull() {
+        return config.name();
+    }
+
     @Override
     public Optional<String> name() {
         return Optional.ofNullable(config.name());
@@ -652,6 +667,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     }
 
     private void onTerminated() {
+        FlightEvents.unregisterStatus(statusHook);
         if (config.name() != null) {
             NameRegistry.release(config.name(), this);
         }
