@@ -4,30 +4,47 @@ import dev.gepa.scheduler.RejectionReason;
 import dev.gepa.scheduler.SchedulerStatus;
 import dev.gepa.scheduler.TaskSpec;
 import jdk.jfr.FlightRecorder;
+import jdk.jfr.FlightRecorderListener;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Where the kernel commits its flight-recorder events. The event classes hold fields alone:
- * the recorder rewrites their bytecode when it registers them, and on JDK 17 it failed to
- * ("Unexpected error when adding instrumentation" under {@code -Xlog:jfr+system}, the event
- * then disabled for good) while they also held a static probe instance and static helpers.
+ * Where the kernel commits its flight-recorder events.
  *
- * <p>Hot paths ask a probe first ({@code if (FlightEvents.EXECUTION.isEnabled())}):
- * {@code isEnabled()} reads the event type's state, not the instance's, so one shared instance
- * serves every thread, and with no recording running the check is a load and a branch, with no
- * allocation. The methods that commit never throw: a recording that fails for lack of memory
- * or stack must not strand a task or a submit.
+ * <p>Hot paths test {@link #recorderStarted} first: until the JVM's flight recorder starts
+ * (a recording, {@code -XX:StartFlightRecording} or {@code jcmd JFR.start}) that is one load
+ * and a branch, and no event class is even loaded. That matters: on JDK 17 loading the first
+ * {@code jdk.jfr.Event} subclass in a JVM costs about 0.3 s (the JVM hands it to the recorder
+ * to instrument), which a static probe instance would add to every first scheduler start.
+ * Once the recorder runs, each commit method makes its event and asks {@code isEnabled()},
+ * which C2 answers without allocating when the event is off.
+ *
+ * <p>The event classes hold fields alone: the recorder rewrites their bytecode when it
+ * registers them, and on JDK 17 it failed to ("Unexpected error when adding instrumentation"
+ * under {@code -Xlog:jfr+system}, the event then disabled for good) while they also held a
+ * static instance of their own type and static helpers. The commit methods never throw: a
+ * recording that fails for lack of memory or stack must not strand a task or a submit.
  */
 final class FlightEvents {
-    /** Probe for {@link TaskExecutionEvent}. */
-    static final TaskExecutionEvent EXECUTION = new TaskExecutionEvent();
-    /** Probe for {@link TaskRejectedEvent}. */
-    static final TaskRejectedEvent REJECTION = new TaskRejectedEvent();
+    /**
+     * Whether the flight recorder has started in this JVM and the event types are registered;
+     * never reset (the recorder does not stop once started). Volatile: a plain load on x86
+     * and ARM's ldar, and a carrier's loop cannot hoist it.
+     */
+    static volatile boolean recorderStarted;
+
+    /** The schedulers that started and have not terminated, for the periodic status event. */
+    private static final Set<SchedulerCore> LIVE = ConcurrentHashMap.newKeySet();
+    /** Whether the listener that registers the event types is in place. */
+    private static final AtomicBoolean listening = new AtomicBoolean();
 
     private FlightEvents() { }
 
     /**
-     * Commits an execution event for a task that ran; call only after {@link #EXECUTION}
-     * found the type enabled.
+     * Commits an execution event for a task that ran, if a recording enables it; call only
+     * once {@link #recorderStarted}.
      *
      * @param outcome    COMPLETED, FAILED or CANCELLED
      * @param startNanos the task's start time, or 0 with timing off (both durations are then 0)
@@ -36,6 +53,9 @@ final class FlightEvents {
     static void taskExecuted(Task<?> task, String outcome, long startNanos, long endNanos) {
         try {
             TaskExecutionEvent e = new TaskExecutionEvent();
+            if (!e.isEnabled()) {
+                return;
+            }
             e.scheduler = task.core.nameOrNull();
             e.taskId = task.id;
             e.candidateId = task.spec.candidateId();
@@ -51,10 +71,13 @@ final class FlightEvents {
         }
     }
 
-    /** Commits a rejection event; call only after {@link #REJECTION} found the type enabled. */
+    /** Commits a rejection event if a recording enables it; call only once {@link #recorderStarted}. */
     static void taskRejected(String scheduler, TaskSpec<?> spec, RejectionReason reason) {
         try {
             TaskRejectedEvent e = new TaskRejectedEvent();
+            if (!e.isEnabled()) {
+                return;
+            }
             e.scheduler = scheduler;
             e.candidateId = spec.candidateId();
             e.priority = spec.priority().name();
@@ -66,45 +89,63 @@ final class FlightEvents {
     }
 
     /**
-     * Registers the event types and a periodic status hook for {@code core}; returns the hook,
-     * or null where the flight recorder is unavailable (the scheduler runs without it).
+     * Enters a started scheduler into the periodic status event; the first call also arranges
+     * for the event types to be registered when the flight recorder starts (at once, if it
+     * runs already). Registering them earlier would load the recorder's machinery in every
+     * JVM that builds a scheduler (see the class notes).
      */
-    static Runnable registerStatus(SchedulerCore core) {
-        Runnable hook = () -> {
-            SchedulerStatusEvent e = new SchedulerStatusEvent();
-            if (e.shouldCommit()) {
-                SchedulerStatus s = core.status();
-                e.scheduler = core.nameOrNull();
-                e.running = s.running();
-                e.pending = s.pending();
-                e.submitted = s.submitted();
-                e.completed = s.completed();
-                e.failed = s.failed();
-                e.cancelled = s.cancelled();
-                e.rejected = s.rejected();
-                e.commit();
+    static void started(SchedulerCore core) {
+        LIVE.add(core);
+        if (!listening.get() && listening.compareAndSet(false, true)) {
+            try {
+                // calls recorderInitialized now if the recorder runs already, else when it starts
+                FlightRecorder.addListener(new FlightRecorderListener() {
+                    @Override
+                    public void recorderInitialized(FlightRecorder recorder) {
+                        register();
+                    }
+                });
+            } catch (RuntimeException | InternalError | LinkageError e) {
+                // no flight recorder in this VM (or not permitted): no events
             }
-        };
+        }
+    }
+
+    /** Takes a terminated scheduler out of the periodic status event. */
+    static void terminated(SchedulerCore core) {
+        LIVE.remove(core);
+    }
+
+    private static void register() {
         try {
             // the hot paths only ask isEnabled(), which never registers a type: a class the
             // recorder has not registered reads disabled in every recording
             FlightRecorder.register(TaskExecutionEvent.class);
             FlightRecorder.register(TaskRejectedEvent.class);
-            FlightRecorder.addPeriodicEvent(SchedulerStatusEvent.class, hook);
-            return hook;
+            FlightRecorder.addPeriodicEvent(SchedulerStatusEvent.class, FlightEvents::sampleStatus);
+            recorderStarted = true;
         } catch (RuntimeException | InternalError | LinkageError e) {
-            return null; // no flight recorder in this VM (or not permitted): no status events
+            // not permitted: no events
         }
     }
 
-    /** Removes a hook {@link #registerStatus} returned; null is ignored. */
-    static void unregisterStatus(Runnable hook) {
-        if (hook != null) {
-            try {
-                FlightRecorder.removePeriodicEvent(hook);
-            } catch (RuntimeException | InternalError | LinkageError ignored) {
-                // nothing was registered that could outlive this
+    /** The periodic hook: one status event per running scheduler. */
+    private static void sampleStatus() {
+        for (SchedulerCore core : LIVE) {
+            SchedulerStatusEvent e = new SchedulerStatusEvent();
+            if (!e.shouldCommit()) {
+                return;
             }
+            SchedulerStatus s = core.status();
+            e.scheduler = core.nameOrNull();
+            e.running = s.running();
+            e.pending = s.pending();
+            e.submitted = s.submitted();
+            e.completed = s.completed();
+            e.failed = s.failed();
+            e.cancelled = s.cancelled();
+            e.rejected = s.rejected();
+            e.commit();
         }
     }
 }

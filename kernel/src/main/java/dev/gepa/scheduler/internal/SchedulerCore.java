@@ -161,8 +161,6 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
 
     private final long startNanos;
     private final long startEpochNanos;
-    /** The periodic status event's hook while this scheduler runs, else null. */
-    private volatile Runnable statusHook;
 
     private SchedulerCore(SchedulerConfig config) {
         this.config = config;
@@ -206,10 +204,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             }
             throw e;
         }
-        core.statusHook = FlightEvents.registerStatus(core);
-        if (core.isTerminated()) { // cannot happen before start returns; no hook must outlive it
-            FlightEvents.unregisterStatus(core.statusHook);
-        }
+        FlightEvents.started(core); // until onTerminated: the periodic status event
         return core;
     }
 
@@ -257,7 +252,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         if (verdict != ADMITTED) {
             rejected.increment();
             RejectionReason reason = verdict == CLOSED ? RejectionReason.SHUTDOWN : RejectionReason.QUEUE_FULL;
-            if (FlightEvents.REJECTION.isEnabled()) {
+            if (FlightEvents.recorderStarted) {
                 FlightEvents.taskRejected(config.name(), spec, reason);
             }
             if (throwOnReject) {
@@ -667,7 +662,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     }
 
     private void onTerminated() {
-        FlightEvents.unregisterStatus(statusHook);
+        FlightEvents.terminated(this);
         if (config.name() != null) {
             NameRegistry.release(config.name(), this);
         }

@@ -9,8 +9,8 @@ import jdk.jfr.StackTrace;
 
 /**
  * A scheduler's {@code status()} counts, sampled by the flight recorder's periodic thread while
- * a recording enables the event. Each running scheduler registers one hook when it starts and
- * removes it when it terminates ({@link FlightEvents}).
+ * a recording enables the event: one event per scheduler that started and has not terminated
+ * ({@link FlightEvents}).
  */
 @Name(SchedulerStatusEvent.NAME)
 @Label("Scheduler Status")

@@ -201,7 +201,7 @@ public final class Task<T> implements TaskHandle<T> {
         if (!STATE.compareAndSet(this, EXECUTING, FINISHING)) { // cancelled while running
             awaitCancelPublished();
             runner = null;
-            if (FlightEvents.EXECUTION.isEnabled()) { // it ran: its carrier records it, as for any other
+            if (FlightEvents.recorderStarted) { // it ran: its carrier records it, as for any other
                 FlightEvents.taskExecuted(this, "CANCELLED", startNanos, startNanos == 0L ? 0L : System.nanoTime());
             }
             return 0L;
@@ -218,8 +218,8 @@ public final class Task<T> implements TaskHandle<T> {
             STATE.setVolatile(this, failed ? FAILED : COMPLETED);
         }
         // final before the event, the event before the future: a waiter finds it committed.
-        // Disabled, the check is a load and a branch; the commit never throws (FlightEvents)
-        if (FlightEvents.EXECUTION.isEnabled()) {
+        // With no recorder the check is a load and a branch; the commit never throws (FlightEvents)
+        if (FlightEvents.recorderStarted) {
             FlightEvents.taskExecuted(this, failed ? "FAILED" : "COMPLETED", startNanos, end);
         }
         carrier.retire(this); // final first: a task is never evicted while it still reads RUNNING
