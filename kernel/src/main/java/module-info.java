@@ -21,6 +21,12 @@ module dev.gepa.scheduler {
     // module that requires the kernel (ModulePathTest); a module that binds the metrics requires
     // micrometer.core itself, as it must to hold a registry.
     requires static micrometer.core;
+    // the flight recorder's events (TaskExecution, TaskRejected, SchedulerStatus); jdk.jfr is
+    // in every JDK 17+ image, so this adds no dependency. Not static: every scheduler start
+    // listens for the recorder (FlightEvents), so the module must be resolved wherever the
+    // kernel is. The events' package stays unexported: the recorder registers them all the same
+    // (JfrEventsTest runs on the module path).
+    requires jdk.jfr;
     exports dev.gepa.scheduler;
     exports dev.gepa.scheduler.metrics;
 }

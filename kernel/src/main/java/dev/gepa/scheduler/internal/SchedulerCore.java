@@ -204,6 +204,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             }
             throw e;
         }
+        FlightEvents.started(core); // until onTerminated: the periodic status event
         return core;
     }
 
@@ -250,8 +251,12 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         int verdict = admit();
         if (verdict != ADMITTED) {
             rejected.increment();
+            RejectionReason reason = verdict == CLOSED ? RejectionReason.SHUTDOWN : RejectionReason.QUEUE_FULL;
+            if (FlightEvents.recorderStarted) {
+                FlightEvents.taskRejected(config.name(), spec, reason);
+            }
             if (throwOnReject) {
-                throw rejection(spec, verdict == CLOSED ? RejectionReason.SHUTDOWN : RejectionReason.QUEUE_FULL);
+                throw rejection(spec, reason);
             }
             return null;
         }
@@ -478,6 +483,11 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
 
     // ------------------------------------------------------------------ queries
 
+    /** This scheduler's name, or null if unnamed; for the flight recorder's events. */
+    String nameOrNull() {
+        return config.name();
+    }
+
     @Override
     public Optional<String> name() {
         return Optional.ofNullable(config.name());
@@ -652,6 +662,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     }
 
     private void onTerminated() {
+        FlightEvents.terminated(this);
         if (config.name() != null) {
             NameRegistry.release(config.name(), this);
         }

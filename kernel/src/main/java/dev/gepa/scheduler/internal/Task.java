@@ -201,6 +201,9 @@ public final class Task<T> implements TaskHandle<T> {
         if (!STATE.compareAndSet(this, EXECUTING, FINISHING)) { // cancelled while running
             awaitCancelPublished();
             runner = null;
+            if (FlightEvents.recorderStarted) { // it ran: its carrier records it, as for any other
+                FlightEvents.taskExecuted(this, "CANCELLED", startNanos, startNanos == 0L ? 0L : System.nanoTime());
+            }
             return 0L;
         }
         runner = null;
@@ -213,6 +216,11 @@ public final class Task<T> implements TaskHandle<T> {
             carrier.onFinish(failed, end - startNanos);
         } finally {
             STATE.setVolatile(this, failed ? FAILED : COMPLETED);
+        }
+        // final before the event, the event before the future: a waiter finds it committed.
+        // With no recorder the check is a load and a branch; the commit never throws (FlightEvents)
+        if (FlightEvents.recorderStarted) {
+            FlightEvents.taskExecuted(this, failed ? "FAILED" : "COMPLETED", startNanos, end);
         }
         carrier.retire(this); // final first: a task is never evicted while it still reads RUNNING
         Thread.interrupted(); // an interrupt the evaluator left must not reach a callback
