@@ -7,16 +7,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
-import java.io.IOException;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
+import static dev.gepa.scheduler.example.ChildProcesses.location;
+import static dev.gepa.scheduler.example.ChildProcesses.read;
+import static dev.gepa.scheduler.example.ChildProcesses.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -108,30 +107,6 @@ class ModulePathTest {
         assertTrue(kernel.requires().stream().anyMatch(r -> r.name().equals("jdk.unsupported")
                         && !r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC)),
                 () -> "the kernel does not require jdk.unsupported: " + kernel.requires());
-    }
-
-    /**
-     * Runs a command with its output in {@code log} (a file, not a pipe, so that a hung child
-     * turns into a failure here) and returns "exit N".
-     */
-    private static String run(Path log, String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            fail(command[0] + " did not exit within 60 s; output so far:\n" + read(log));
-        }
-        return "exit " + process.exitValue();
-    }
-
-    private static String read(Path log) throws IOException {
-        return Files.readString(log, StandardCharsets.UTF_8);
-    }
-
-    private static Path location(Class<?> type) throws URISyntaxException {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 
     private static ModuleDescriptor descriptor(Path location, String name) {

@@ -21,8 +21,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
-import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
+import static dev.gepa.scheduler.example.ChildProcesses.location;
+import static dev.gepa.scheduler.example.ChildProcesses.read;
+import static dev.gepa.scheduler.example.ChildProcesses.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -460,24 +461,4 @@ class SchedulerMetricsTest {
         return false;
     }
 
-    /** Runs a command with its output in {@code log} and returns "exit N". */
-    private static String run(Path log, String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            fail(command[0] + " did not exit within 60 s; output so far:\n" + read(log));
-        }
-        return "exit " + process.exitValue();
-    }
-
-    private static String read(Path log) throws IOException {
-        return Files.readString(log, StandardCharsets.UTF_8);
-    }
-
-    private static Path location(Class<?> type) throws URISyntaxException {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
-    }
 }
