@@ -65,22 +65,7 @@ public class AdmissionBenchmark {
 
         void saturate(String executor, int queued) {
             pool = Pool.create(executor, WORKERS, BOUND);
-            Pool.Submitter blocker = pool.submitter(new Job() {
-                @Override
-                public void run() {
-                    started.countDown();
-                    try {
-                        gate.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-
-                @Override
-                String name() {
-                    return "gate";
-                }
-            });
+            Pool.Submitter blocker = pool.submitter(Job.gate(started, gate));
             for (int i = 0; i < WORKERS; i++) {
                 blocker.submit(0);
             }

@@ -63,22 +63,7 @@ public class CancelDepthBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         pool = Pool.create(executor, WORKERS, depth + 16);
-        Pool.Submitter blocker = pool.submitter(new Job() {
-            @Override
-            public void run() {
-                started.countDown();
-                try {
-                    gate.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-
-            @Override
-            String name() {
-                return "gate";
-            }
-        });
+        Pool.Submitter blocker = pool.submitter(Job.gate(started, gate));
         for (int i = 0; i < WORKERS; i++) {
             blocker.submit(0);
         }

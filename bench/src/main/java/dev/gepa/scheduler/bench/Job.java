@@ -3,6 +3,7 @@ package dev.gepa.scheduler.bench;
 import org.openjdk.jmh.infra.Blackhole;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * The body of a benchmark task, usable as a {@link Runnable} (baselines) and as a
@@ -47,6 +48,29 @@ abstract class Job implements Runnable, Callable<Void> {
             @Override
             String name() {
                 return "burn-" + tokens;
+            }
+        };
+    }
+
+    /**
+     * Holds a worker: counts {@code started} down once it runs (so a benchmark knows the worker
+     * is really held, not merely assigned), then waits until {@code gate} opens.
+     */
+    static Job gate(CountDownLatch started, CountDownLatch gate) {
+        return new Job() {
+            @Override
+            public void run() {
+                started.countDown();
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            String name() {
+                return "gate";
             }
         };
     }

@@ -459,14 +459,12 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     void afterPendingCancel() {
         try {
             if (tombstones() >= purgeThreshold && inboxes.tryAcquireRole()) {
-                boolean missed = false;
                 try {
                     if (tombstones() >= purgeThreshold) {
                         inboxes.purge();
                     }
                 } finally {
-                    missed = inboxes.releaseRole();
-                    if (missed) {
+                    if (inboxes.releaseRole()) {
                         signalIfWorkLeft(); // a carrier found the role taken and parked
                     }
                 }
