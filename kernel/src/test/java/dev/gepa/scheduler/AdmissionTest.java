@@ -205,15 +205,21 @@ class AdmissionTest {
 
     private static SchedulerStatus withRejected(SchedulerStatus st, long rejected) {
         return new SchedulerStatus(st.running(), st.pending(), st.submitted(), st.completed(), st.failed(),
-                st.cancelled(), rejected, st.capacity(), st.atCapacityThreshold(), st.maxConcurrent(),
+                st.cancelled(), rejected, rejected, st.capacity(), st.atCapacityThreshold(), st.maxConcurrent(),
                 st.maxQueueSize(), st.throughput(), st.uptime(), st.totalRunTime(), st.meanRunTime(),
-                st.totalQueueWait(), st.meanQueueWait());
+                st.totalQueueWait(), st.meanQueueWait(), st.levels());
     }
 
+    /** {@code st} with the figures of {@code other} that move with time: uptime and waits so far. */
     private static SchedulerStatus withUptimeOf(SchedulerStatus st, SchedulerStatus other) {
+        List<SchedulerStatus.LevelStatus> levels = new ArrayList<>();
+        for (int i = 0; i < st.levels().size(); i++) {
+            levels.add(new SchedulerStatus.LevelStatus(st.levels().get(i).priority(),
+                    st.levels().get(i).pending(), other.levels().get(i).oldestPendingWait()));
+        }
         return new SchedulerStatus(st.running(), st.pending(), st.submitted(), st.completed(), st.failed(),
-                st.cancelled(), st.rejected(), st.capacity(), st.atCapacityThreshold(), st.maxConcurrent(),
-                st.maxQueueSize(), other.throughput(), other.uptime(), st.totalRunTime(), st.meanRunTime(),
-                st.totalQueueWait(), st.meanQueueWait());
+                st.cancelled(), st.rejected(), st.rejectedQueueFull(), st.capacity(), st.atCapacityThreshold(),
+                st.maxConcurrent(), st.maxQueueSize(), other.throughput(), other.uptime(), st.totalRunTime(),
+                st.meanRunTime(), st.totalQueueWait(), st.meanQueueWait(), levels);
     }
 }

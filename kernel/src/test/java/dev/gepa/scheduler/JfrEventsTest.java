@@ -10,10 +10,13 @@ import org.junit.jupiter.api.Timeout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -152,6 +155,57 @@ class JfrEventsTest {
                 "a settled status event in the file, among " + statuses.size());
         assertEquals("Scheduler Status", statuses.get(0).getEventType().getLabel());
         assertEquals(List.of("gepa-scheduler"), statuses.get(0).getEventType().getCategoryNames());
+    }
+
+    /**
+     * The status event carries each level's pending count and oldest wait; once a scheduler has
+     * terminated, its status events stop while another scheduler's go on.
+     */
+    @Test
+    void statusEventsCarryLevelsAndStopAtTermination() throws Exception {
+        CountDownLatch levelsSeen = new CountDownLatch(1);
+        CountDownLatch witnessAfterEnd = new CountDownLatch(2);
+        AtomicReference<Instant> terminatedAt = new AtomicReference<>();
+        List<Instant> lateEvents = new CopyOnWriteArrayList<>();
+        try (RecordingStream watch = new RecordingStream()) {
+            watch.enable(STATUS).withPeriod(Duration.ofMillis(50));
+            watch.onEvent(STATUS, e -> {
+                String name = e.getString("scheduler");
+                Instant end = terminatedAt.get();
+                if ("jfr-levels".equals(name)) {
+                    if (e.getInt("pendingLow") == 2 && e.getInt("pendingCritical") == 1
+                            && e.getInt("pendingHigh") == 0 && e.getInt("pendingNormal") == 0
+                            && e.getDuration("oldestWaitLow").compareTo(e.getDuration("oldestWaitCritical")) >= 0
+                            && e.getDuration("oldestWaitNormal").isZero()) {
+                        levelsSeen.countDown();
+                    }
+                    if (end != null && e.getStartTime().isAfter(end)) {
+                        lateEvents.add(e.getStartTime());
+                    }
+                } else if ("jfr-witness".equals(name) && end != null && e.getStartTime().isAfter(end)) {
+                    witnessAfterEnd.countDown();
+                }
+            });
+            watch.startAsync();
+
+            try (Scheduler s = Scheduler.builder().name("jfr-levels").maxConcurrent(1).build();
+                 Blocker<Integer> gate = new Blocker<>(0)) {
+                s.submit(TaskSpec.of("gate", gate));
+                gate.awaitStarted();
+                s.submit(TaskSpec.of("low-1", Priority.LOW, () -> 1));
+                s.submit(TaskSpec.of("low-2", Priority.LOW, () -> 2));
+                s.submit(TaskSpec.of("critical", Priority.CRITICAL, () -> 3));
+                TestSupport.await(levelsSeen, "a status event with 1 CRITICAL and 2 LOW pending");
+            }
+            // a margin over the recorder's own clock, which need not agree with Instant.now() to
+            // the millisecond; a status event of a scheduler still sampled comes every 50 ms
+            terminatedAt.set(Instant.now().plusMillis(20));
+            try (Scheduler witness = Scheduler.builder().name("jfr-witness").build()) {
+                TestSupport.await(witnessAfterEnd, "two status events of a live scheduler after the other ended");
+                assertTrue(witness.status().submitted() >= 0);
+            }
+        }
+        assertEquals(List.of(), lateEvents, "status events of a terminated scheduler");
     }
 
     private static Map<String, RecordedEvent> byCandidate(List<RecordedEvent> events, String type) {

@@ -33,7 +33,9 @@ import java.util.concurrent.TimeUnit;
  *     baselines offer for the same figures (running, pending, completed, submitted):
  *     ThreadPoolExecutor's getters (three of them take the pool's main lock) and ForkJoinPool's
  *     (which scan its work queues). Each returns its figures in a fresh object, as
- *     {@code status()} does.</li>
+ *     {@code status()} does. {@code kernel-fifo} (priorities off) has no levels: beside
+ *     {@code kernel}, it shows what the per-level figures (each level's pending count, and a
+ *     look at each level's oldest task under the consumer role) add to a snapshot.</li>
  * <li>{@link #resultOfRecent}: the kernel's {@code result(id)} for a task that finished a
  *     moment ago and is still retained, the common "poll for my result" case. The baselines
  *     have no lookup by id, so this one is the kernel's alone.</li>
@@ -61,7 +63,7 @@ public class QueryBenchmark {
     /** An executor under a steady background load. */
     @State(Scope.Benchmark)
     public static class Loaded {
-        @Param({Pool.KERNEL, Pool.TPE_PBQ, Pool.TPE_LBQ, Pool.FJP})
+        @Param({Pool.KERNEL, Pool.KERNEL_FIFO, Pool.TPE_PBQ, Pool.TPE_LBQ, Pool.FJP})
         public String executor;
 
         @Param({"1"})

@@ -1,5 +1,6 @@
 package dev.gepa.scheduler.internal;
 
+import dev.gepa.scheduler.Priority;
 import dev.gepa.scheduler.RejectionReason;
 import dev.gepa.scheduler.SchedulerStatus;
 import dev.gepa.scheduler.TaskSpec;
@@ -145,6 +146,16 @@ final class FlightEvents {
             e.failed = s.failed();
             e.cancelled = s.cancelled();
             e.rejected = s.rejected();
+            if (!s.levels().isEmpty()) {
+                e.pendingCritical = s.levels().get(Priority.CRITICAL.ordinal()).pending();
+                e.pendingHigh = s.levels().get(Priority.HIGH.ordinal()).pending();
+                e.pendingNormal = s.levels().get(Priority.NORMAL.ordinal()).pending();
+                e.pendingLow = s.levels().get(Priority.LOW.ordinal()).pending();
+                e.oldestWaitCritical = s.levels().get(Priority.CRITICAL.ordinal()).oldestPendingWait().toNanos();
+                e.oldestWaitHigh = s.levels().get(Priority.HIGH.ordinal()).oldestPendingWait().toNanos();
+                e.oldestWaitNormal = s.levels().get(Priority.NORMAL.ordinal()).oldestPendingWait().toNanos();
+                e.oldestWaitLow = s.levels().get(Priority.LOW.ordinal()).oldestPendingWait().toNanos();
+            }
             e.commit();
         }
     }

@@ -2,6 +2,7 @@ package dev.gepa.scheduler.internal;
 
 import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.MpscUnboundedXaddArrayQueue;
+import org.jctools.queues.QueueProgressIndicators;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -44,19 +45,34 @@ import java.lang.invoke.VarHandle;
  * <p>Counters written by the role holder alone, with release stores, and read by producers for
  * admission: {@code claimed} (tasks claimed for running) and {@code dequeued} (queue entries
  * removed: claims, dropped tombstones and discarded tasks).
+ *
+ * <p>Per-level figures for {@code status()}, at no cost to producers: a level's offers are its
+ * inbox's producer index (every task is offered once, to its own level's inbox), and the role
+ * holder counts claims per level in {@code claimedAt}, next to its own {@code claimed}. The
+ * oldest pending task of a level is its first live entry, which only the role holder may look
+ * at ({@link #oldestSubmittedAt}): a status reader that takes the role for that looks, drops
+ * the tombstones it finds first (bounded), and gives the role back.
  */
 final class Inboxes extends InboxesPad1 {
     /** Returned by {@link #claimNext()} when a level holds a task not yet stored. */
     static final Task<?> STALLED = new Task<>(null, null, 0L);
 
+    /** Tombstones a status reader drops, at most, at the head of one level before it looks. */
+    private static final int MAX_DROPS_PER_LOOK = 16;
+
+    private static final VarHandle LONG_ELEMENT = MethodHandles.arrayElementVarHandle(long[].class);
+
     private final MessagePassingQueue<Task<?>>[] inboxes;
     private final Backlog[] backlogs;
+    /** Tasks claimed per level; written by the role holder only, with release stores. */
+    private final long[] claimedAt;
 
     @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array of queues
     Inboxes(int levels, int maxQueueSize) {
         int chunk = Math.max(16, Math.min(1024, Integer.highestOneBit(maxQueueSize)));
         inboxes = new MessagePassingQueue[levels];
         backlogs = new Backlog[levels];
+        claimedAt = new long[levels];
         for (int i = 0; i < levels; i++) {
             // pooled chunks: steady state allocates nothing on offer
             inboxes[i] = new MpscUnboundedXaddArrayQueue<>(chunk, 4);
@@ -68,6 +84,16 @@ final class Inboxes extends InboxesPad1 {
 
     void offer(Task<?> task, int level) {
         inboxes[level].offer(task);
+    }
+
+    /** {@return the tasks ever offered to {@code level}; any thread} */
+    long offersAt(int level) {
+        return ((QueueProgressIndicators) inboxes[level]).currentProducerIndex();
+    }
+
+    /** {@return the tasks ever claimed at {@code level}; any thread} */
+    long claimedAt(int level) {
+        return (long) LONG_ELEMENT.getAcquire(claimedAt, level);
     }
 
     /**
@@ -122,6 +148,7 @@ final class Inboxes extends InboxesPad1 {
                         removed++;
                         if (task.tryClaim()) {
                             claims++;
+                            LONG_ELEMENT.setRelease(claimedAt, level, claimedAt[level] + 1);
                             return task;
                         }
                         // a tombstone, or cancelled since the look: go on at this level (a
@@ -136,6 +163,33 @@ final class Inboxes extends InboxesPad1 {
         } finally {
             soDequeued(removed);
             soClaimed(claims);
+        }
+    }
+
+    /**
+     * The submit time of the first live task of {@code level}, for a status reader holding the
+     * role: it drops up to {@link #MAX_DROPS_PER_LOOK} tombstones at the head first (as a claim
+     * would), then looks.
+     *
+     * @return the head's {@code submittedNanos}; 0 if the level holds no stored task (or, with
+     *         task timing off, always); a tombstone's time if more tombstones than that lead
+     */
+    long oldestSubmittedAt(int level) {
+        int dropped = 0;
+        try {
+            Task<?> task;
+            while ((task = peek(level)) != null) {
+                if (task.isPending() || dropped == MAX_DROPS_PER_LOOK) {
+                    return task.submittedNanos;
+                }
+                poll(level); // a tombstone: final, and never claimed
+                dropped++;
+            }
+            return 0L;
+        } finally {
+            if (dropped > 0) {
+                soDequeued(lpDequeued() + dropped);
+            }
         }
     }
 

@@ -139,6 +139,12 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
      */
     private static final int SNAPSHOT_TRIES = 16;
 
+    /**
+     * How often status() tries the consumer role, to look at the levels' oldest tasks, before it
+     * settles for what the last look saw: a carrier holds the role for one claim only.
+     */
+    private static final int STATUS_ROLE_TRIES = 256;
+
     /** The least tombstone count that triggers a purge. */
     private static final int MIN_PURGE_THRESHOLD = 64;
 
@@ -156,18 +162,25 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     private final long admissionCeiling;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
-    private final LongAdder rejected = new LongAdder();
+    private final LongAdder rejectedFull = new LongAdder();
+    private final LongAdder rejectedShutdown = new LongAdder();
+    /**
+     * The head times a status reader last saw ({@link #oldestSubmittedAt()}), for a reader that
+     * cannot take the consumer role; null until one could.
+     */
+    private volatile long[] lastSeenHeads;
     private final LongAdder runningCancels = new LongAdder();
 
     private final long startNanos;
     private final long startEpochNanos;
 
     private SchedulerCore(SchedulerConfig config) {
+        super(levelCount(config));
         this.config = config;
         this.maxQueueSize = config.maxQueueSize();
         this.priorities = config.enablePriorities();
         this.timing = config.taskTiming();
-        this.inboxes = new Inboxes(priorities ? Priority.values().length : 1, maxQueueSize);
+        this.inboxes = new Inboxes(levelCount(config), maxQueueSize);
         this.index = new TaskIndex(maxQueueSize, config.maxConcurrent(), config.resultRetention());
         this.purgeThreshold = Math.max(MIN_PURGE_THRESHOLD, maxQueueSize);
         this.admissionCeiling = maxQueueSize + 2 * purgeThreshold;
@@ -216,6 +229,10 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         return new SchedulerCore(config);
     }
 
+    private static int levelCount(SchedulerConfig config) {
+        return config.enablePriorities() ? Priority.values().length : 1;
+    }
+
     private static ThreadFactory defaultThreadFactory(String baseName) {
         return r -> {
             Thread t = new Thread(null, r, baseName + "-carrier-" + ((Carrier) r).index, 0, false);
@@ -250,8 +267,8 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         StackHeadroom.ensure(StackHeadroom.SUBMIT_FRAMES); // a StackOverflowError from here on would strand the admission
         int verdict = admit();
         if (verdict != ADMITTED) {
-            rejected.increment();
             RejectionReason reason = verdict == CLOSED ? RejectionReason.SHUTDOWN : RejectionReason.QUEUE_FULL;
+            (verdict == CLOSED ? rejectedShutdown : rejectedFull).increment();
             if (FlightEvents.recorderStarted) {
                 FlightEvents.taskRejected(config.name(), spec, reason);
             }
@@ -446,8 +463,8 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     }
 
     /** The count of a pending cancel, and its pending count given back, before CANCELLED. */
-    void onPendingCancelled() {
-        incrementPendingCancels();
+    void onPendingCancelled(Task<?> task) {
+        incrementPendingCancels(priorities ? task.priority().ordinal() : 0);
     }
 
     /** A canceller's task enters result retention, after it was published CANCELLED. */
@@ -510,6 +527,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
 
     @Override
     public SchedulerStatus status() {
+        StackHeadroom.ensure(StackHeadroom.SUBMIT_FRAMES); // before the role is taken for the look
         // final-state counts first, ctl (submitted) last: see "Statistics"
         long nCompleted = 0;
         long nFailed = 0;
@@ -528,7 +546,8 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             }
         }
         long nRunningCancels = runningCancels.sum();
-        long nRejected = rejected.sum();
+        long nRejectedFull = rejectedFull.sum();
+        long nRejected = nRejectedFull + rejectedShutdown.sum();
         // the admission figures as one snapshot: a double collect of counters that only grow
         long c;
         long claimed;
@@ -547,13 +566,66 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         int pending = (int) Math.max(0L, admittedOf(c) - claimed - pendingCancels - undone);
         int max = pool.carriers.length;
         double capacity = (double) running / max;
-        long uptimeNanos = Math.max(1L, System.nanoTime() - startNanos);
+        long now = System.nanoTime();
+        long uptimeNanos = Math.max(1L, now - startNanos);
         long ran = nCompleted + nFailed;
         return new SchedulerStatus(running, pending, nSubmitted, nCompleted, nFailed, nCancelled,
-                nRejected, capacity, capacity >= config.capacityThreshold(), max, maxQueueSize,
-                nCompleted / (uptimeNanos / 1e9), Duration.ofNanos(uptimeNanos),
+                nRejected, nRejectedFull, capacity, capacity >= config.capacityThreshold(), max,
+                maxQueueSize, nCompleted / (uptimeNanos / 1e9), Duration.ofNanos(uptimeNanos),
                 Duration.ofNanos(totalRun), Duration.ofNanos(ran == 0 ? 0 : totalRun / ran),
-                Duration.ofNanos(totalWait), Duration.ofNanos(nStarted == 0 ? 0 : totalWait / nStarted));
+                Duration.ofNanos(totalWait), Duration.ofNanos(nStarted == 0 ? 0 : totalWait / nStarted),
+                levels(pending, now));
+    }
+
+    /**
+     * The per-level figures: pending as offers less claims less pending cancels (claims and
+     * cancels read first, so that a level is never negative; clamped to {@code pending}, which
+     * is read apart), and the age of each level's oldest task. Empty with priorities off.
+     */
+    private List<SchedulerStatus.LevelStatus> levels(int pending, long now) {
+        if (!priorities) {
+            return List.of();
+        }
+        Priority[] priorities = Priority.values();
+        long[] heads = timing ? oldestSubmittedAt() : null;
+        SchedulerStatus.LevelStatus[] levels = new SchedulerStatus.LevelStatus[priorities.length];
+        for (int level = 0; level < levels.length; level++) {
+            long released = inboxes.claimedAt(level) + lvPendingCancelsAt(level);
+            long waiting = Math.min(pending, Math.max(0L, inboxes.offersAt(level) - released));
+            long head = heads == null ? 0L : heads[level];
+            Duration oldest = waiting == 0 || head == 0L ? Duration.ZERO
+                    : Duration.ofNanos(Math.max(0L, now - head));
+            levels[level] = new SchedulerStatus.LevelStatus(priorities[level], (int) waiting, oldest);
+        }
+        return List.of(levels);
+    }
+
+    /**
+     * Each level's oldest queued task's submit time (0 for none), seen under the consumer role
+     * if it can be had within {@link #STATUS_ROLE_TRIES}, else as the last look saw it (null if
+     * none could): the role's holder alone may look at a queue's head. Holding it, the reader
+     * only drops tombstones and looks (bounded work); it wakes a carrier after giving the role
+     * up if one missed it meanwhile, as every holder must.
+     */
+    private long[] oldestSubmittedAt() {
+        for (int attempt = 0; attempt < STATUS_ROLE_TRIES; attempt++) {
+            if (inboxes.tryAcquireRole()) {
+                long[] heads = new long[Priority.values().length];
+                try {
+                    for (int level = 0; level < heads.length; level++) {
+                        heads[level] = inboxes.oldestSubmittedAt(level);
+                    }
+                } finally {
+                    if (inboxes.releaseRole()) {
+                        signalIfWorkLeft();
+                    }
+                }
+                lastSeenHeads = heads;
+                return heads;
+            }
+            Thread.onSpinWait();
+        }
+        return lastSeenHeads;
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -780,6 +852,7 @@ abstract class CorePad1 extends CoreAdmission {
 abstract class CoreCancelCounts extends CorePad1 {
     private static final VarHandle PENDING_CANCELS;
     private static final VarHandle UNDONE;
+    private static final VarHandle LONG_ELEMENT = MethodHandles.arrayElementVarHandle(long[].class);
 
     static {
         try {
@@ -799,12 +872,25 @@ abstract class CoreCancelCounts extends CorePad1 {
     long p20, p21, p22, p23, p24, p25, p26, p27;
     long p28, p29, p2a, p2b, p2c, p2d, p2e, p2f;
 
+    /** {@code pendingCancels} per level, for status only; written by cancellers. */
+    private final long[] pendingCancelsAt;
+
+    CoreCancelCounts(int levels) {
+        pendingCancelsAt = new long[levels];
+    }
+
     final long lvPendingCancels() {
         return pendingCancels;
     }
 
-    final void incrementPendingCancels() {
+    /** Counts a pending cancel, its level's first: status clamps a level to the total. */
+    final void incrementPendingCancels(int level) {
+        LONG_ELEMENT.getAndAdd(pendingCancelsAt, level, 1L);
         PENDING_CANCELS.getAndAdd(this, 1L);
+    }
+
+    final long lvPendingCancelsAt(int level) {
+        return (long) LONG_ELEMENT.getVolatile(pendingCancelsAt, level);
     }
 
     final long lvUndone() {

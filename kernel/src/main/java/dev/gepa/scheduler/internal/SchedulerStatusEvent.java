@@ -6,6 +6,7 @@ import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.Period;
 import jdk.jfr.StackTrace;
+import jdk.jfr.Timespan;
 
 /**
  * A scheduler's {@code status()} counts, sampled by the flight recorder's periodic thread while
@@ -45,4 +46,34 @@ final class SchedulerStatusEvent extends jdk.jfr.Event {
 
     @Label("Rejected")
     long rejected;
+
+    @Label("Pending Critical")
+    @Description("Pending tasks at CRITICAL priority; 0 with priorities off")
+    int pendingCritical;
+
+    @Label("Pending High")
+    int pendingHigh;
+
+    @Label("Pending Normal")
+    int pendingNormal;
+
+    @Label("Pending Low")
+    int pendingLow;
+
+    @Label("Oldest Wait Critical")
+    @Description("How long the oldest pending CRITICAL task has waited; 0 with priorities or task timing off")
+    @Timespan(Timespan.NANOSECONDS)
+    long oldestWaitCritical;
+
+    @Label("Oldest Wait High")
+    @Timespan(Timespan.NANOSECONDS)
+    long oldestWaitHigh;
+
+    @Label("Oldest Wait Normal")
+    @Timespan(Timespan.NANOSECONDS)
+    long oldestWaitNormal;
+
+    @Label("Oldest Wait Low")
+    @Timespan(Timespan.NANOSECONDS)
+    long oldestWaitLow;
 }

@@ -351,7 +351,7 @@ public final class Task<T> implements TaskHandle<T> {
 
     private void settleCancelledPending() {
         try {
-            core.onPendingCancelled(); // counted (and the bound freed) first: it must hold
+            core.onPendingCancelled(this); // counted (and the bound freed) first: it must hold
             stampFinished();
         } finally {
             STATE.setVolatile(this, CANCELLED);

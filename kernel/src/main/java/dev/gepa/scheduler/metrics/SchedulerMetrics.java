@@ -1,5 +1,6 @@
 package dev.gepa.scheduler.metrics;
 
+import dev.gepa.scheduler.Priority;
 import dev.gepa.scheduler.Scheduler;
 import dev.gepa.scheduler.SchedulerStatus;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -10,6 +11,7 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
@@ -56,7 +58,14 @@ import java.util.function.ToLongFunction;
  * <tr><td>{@code gepa.scheduler.cancelled}</td><td>function counter</td><td>tasks</td>
  *     <td>tasks cancelled, pending or running</td></tr>
  * <tr><td>{@code gepa.scheduler.rejected}</td><td>function counter</td><td>tasks</td>
- *     <td>submits refused, for a full queue or after shutdown together</td></tr>
+ *     <td>submits refused, tagged {@code reason}: {@code queue_full} or {@code shutdown}
+ *     ({@link dev.gepa.scheduler.RejectionReason})</td></tr>
+ * <tr><td>{@code gepa.scheduler.pending}</td><td>gauge</td><td>tasks</td>
+ *     <td>pending tasks of one priority level, tagged {@code priority}: {@code critical},
+ *     {@code high}, {@code normal} or {@code low}; with priorities on only</td></tr>
+ * <tr><td>{@code gepa.scheduler.pending.oldest}</td><td>gauge</td><td>seconds</td>
+ *     <td>how long the oldest pending task of one level has waited, tagged {@code priority};
+ *     with priorities on only</td></tr>
  * <tr><td>{@code gepa.scheduler.queue.wait}</td><td>function counter</td><td>seconds</td>
  *     <td>{@code totalQueueWait}: summed time from submit to start of every started task</td></tr>
  * <tr><td>{@code gepa.scheduler.queue.wait.mean}</td><td>gauge</td><td>seconds</td>
@@ -71,8 +80,7 @@ import java.util.function.ToLongFunction;
  * pending did not, and both count as {@code cancelled}), and a timer over the wrong count would
  * show a wrong mean. So the sum is a counter in seconds (its rate is the average number of tasks
  * waiting, by Little's law) and the kernel's own mean is a gauge beside it. Micrometer's
- * {@code executor.idle} timer is therefore not registered. Rejections are not split by
- * {@link dev.gepa.scheduler.RejectionReason}: the status counts them together.
+ * {@code executor.idle} timer is therefore not registered.
  *
  * <p>With {@link dev.gepa.scheduler.SchedulerBuilder#taskTiming(boolean) taskTiming} off, the
  * time figures of the status read zero, and so do the {@code executor} timer's total and both
@@ -162,8 +170,38 @@ public final class SchedulerMetrics implements MeterBinder {
                 "Tasks whose evaluator threw", SchedulerStatus::failed);
         counter(registry, "gepa.scheduler.cancelled", TASKS,
                 "Tasks cancelled, pending or running", SchedulerStatus::cancelled);
-        counter(registry, "gepa.scheduler.rejected", TASKS,
-                "Submits refused, for a full queue or after shutdown", SchedulerStatus::rejected);
+        FunctionCounter.builder("gepa.scheduler.rejected", scheduler, sc -> sc.status().rejectedQueueFull())
+                .description("Submits refused, by reason")
+                .baseUnit(TASKS)
+                .tags(tags)
+                .tag("reason", "queue_full")
+                .register(registry);
+        FunctionCounter.builder("gepa.scheduler.rejected", scheduler, sc -> sc.status().rejectedShutdown())
+                .description("Submits refused, by reason")
+                .baseUnit(TASKS)
+                .tags(tags)
+                .tag("reason", "shutdown")
+                .register(registry);
+        if (!scheduler.status().levels().isEmpty()) {
+            for (Priority priority : Priority.values()) {
+                String level = priority.name().toLowerCase(Locale.ROOT);
+                Gauge.builder("gepa.scheduler.pending", scheduler,
+                                sc -> sc.status().level(priority).map(l -> (double) l.pending()).orElse(0.0))
+                        .description("Pending tasks of one priority level")
+                        .baseUnit(TASKS)
+                        .tags(tags)
+                        .tag("priority", level)
+                        .register(registry);
+                Gauge.builder("gepa.scheduler.pending.oldest", scheduler,
+                                sc -> sc.status().level(priority)
+                                        .map(l -> seconds(l.oldestPendingWait().toNanos())).orElse(0.0))
+                        .description("How long the oldest pending task of one priority level has waited")
+                        .baseUnit(SECONDS)
+                        .tags(tags)
+                        .tag("priority", level)
+                        .register(registry);
+            }
+        }
         FunctionCounter.builder("gepa.scheduler.queue.wait", scheduler,
                         sc -> seconds(sc.status().totalQueueWait().toNanos()))
                 .description("Summed time from submit to start of every started task")

@@ -1,5 +1,6 @@
 package dev.gepa.scheduler.metrics;
 
+import dev.gepa.scheduler.Priority;
 import dev.gepa.scheduler.RejectedTaskException;
 import dev.gepa.scheduler.RejectionReason;
 import dev.gepa.scheduler.Scheduler;
@@ -58,14 +59,23 @@ class SchedulerMetricsTest {
     private static final long TIMEOUT_MS = 30_000;
     private static final AtomicInteger NAMES = new AtomicInteger();
 
-    /** Every meter the binder registers, by name. */
+    /** Every meter the binder registers once, by name. */
     private static final List<String> METERS = List.of(
             "executor.active", "executor.queued", "executor.queue.remaining",
             "executor.pool.size", "executor.pool.core", "executor.pool.max",
             "executor.completed", "executor",
             "gepa.scheduler.submitted", "gepa.scheduler.failed", "gepa.scheduler.cancelled",
-            "gepa.scheduler.rejected", "gepa.scheduler.queue.wait",
-            "gepa.scheduler.queue.wait.mean", "gepa.scheduler.capacity");
+            "gepa.scheduler.queue.wait", "gepa.scheduler.queue.wait.mean", "gepa.scheduler.capacity");
+
+    /** The meters registered once per value of a tag of their own: name, tag key, tag values. */
+    private static final List<List<String>> TAGGED_METERS = List.of(
+            List.of("gepa.scheduler.rejected", "reason", "queue_full", "shutdown"),
+            List.of("gepa.scheduler.pending", "priority", "critical", "high", "normal", "low"),
+            List.of("gepa.scheduler.pending.oldest", "priority", "critical", "high", "normal", "low"));
+
+    /** How many meters the binder registers with priorities on. */
+    private static final int METER_COUNT = METERS.size()
+            + TAGGED_METERS.stream().mapToInt(m -> m.size() - 2).sum();
 
     /**
      * Two tasks finish (one returns, one throws), two hold both slots, two wait, a third waiter
@@ -126,7 +136,16 @@ class SchedulerMetricsTest {
             assertEquals(6.0, counter(registry, "gepa.scheduler.submitted", name));
             assertEquals(1.0, counter(registry, "gepa.scheduler.failed", name));
             assertEquals(1.0, counter(registry, "gepa.scheduler.cancelled", name));
-            assertEquals(1.0, counter(registry, "gepa.scheduler.rejected", name));
+            assertEquals(1.0, tagged(registry, "gepa.scheduler.rejected", name, "reason", "queue_full"));
+            assertEquals(0.0, tagged(registry, "gepa.scheduler.rejected", name, "reason", "shutdown"));
+            assertEquals(1.0, tagged(registry, "gepa.scheduler.pending", name, "priority", "normal"));
+            for (String level : List.of("critical", "high", "low")) {
+                assertEquals(0.0, tagged(registry, "gepa.scheduler.pending", name, "priority", level), level);
+                assertEquals(0.0, tagged(registry, "gepa.scheduler.pending.oldest", name, "priority", level), level);
+            }
+            double oldest = tagged(registry, "gepa.scheduler.pending.oldest", name, "priority", "normal");
+            double waited = scheduler.status().level(Priority.NORMAL).orElseThrow().oldestPendingWait().toNanos() / 1e9;
+            assertTrue(oldest >= 0 && oldest <= waited, oldest + " s read, then " + waited + " s in the status");
             assertEquals(2L, timer(registry, "executor", name).count());
 
             release.open();
@@ -148,7 +167,11 @@ class SchedulerMetricsTest {
             assertEquals(6.0, counter(registry, "gepa.scheduler.submitted", name));
             assertEquals(1.0, counter(registry, "gepa.scheduler.failed", name));
             assertEquals(1.0, counter(registry, "gepa.scheduler.cancelled", name));
-            assertEquals(1.0, counter(registry, "gepa.scheduler.rejected", name));
+            assertEquals(1.0, tagged(registry, "gepa.scheduler.rejected", name, "reason", "queue_full"));
+            for (String level : List.of("critical", "high", "normal", "low")) {
+                assertEquals(0.0, tagged(registry, "gepa.scheduler.pending", name, "priority", level), level);
+                assertEquals(0.0, tagged(registry, "gepa.scheduler.pending.oldest", name, "priority", level), level);
+            }
             FunctionTimer run = timer(registry, "executor", name);
             assertEquals(5L, run.count());
             assertTrue(quiet.totalRunTime().toNanos() > 0, "task timing is on, yet no run time: " + quiet);
@@ -164,7 +187,15 @@ class SchedulerMetricsTest {
                 assertNotNull(m, () -> meter + " is missing or lacks its tags: " + registry.getMetersAsString());
                 assertEquals(Tags.of("app", "test", "name", name), Tags.of(m.getId().getTags()), meter);
             }
-            assertEquals(METERS.size(), registry.getMeters().size(), registry::getMetersAsString);
+            for (List<String> meter : TAGGED_METERS) {
+                for (String value : meter.subList(2, meter.size())) {
+                    Meter m = registry.find(meter.get(0)).tags("name", name, "app", "test", meter.get(1), value).meter();
+                    assertNotNull(m, () -> meter + " is missing or lacks its tags: " + registry.getMetersAsString());
+                    assertEquals(Tags.of("app", "test", "name", name, meter.get(1), value),
+                            Tags.of(m.getId().getTags()), meter.get(0));
+                }
+            }
+            assertEquals(METER_COUNT, registry.getMeters().size(), registry::getMetersAsString);
         }
     }
 
@@ -179,6 +210,11 @@ class SchedulerMetricsTest {
                 assertNotNull(m, meter);
                 assertEquals(Tags.of("name", SchedulerMetrics.UNNAMED), Tags.of(m.getId().getTags()), meter);
             }
+            for (List<String> meter : TAGGED_METERS) {
+                for (Meter m : registry.find(meter.get(0)).meters()) {
+                    assertEquals(SchedulerMetrics.UNNAMED, m.getId().getTag("name"), meter.get(0));
+                }
+            }
         }
     }
 
@@ -190,7 +226,19 @@ class SchedulerMetricsTest {
             SchedulerMetrics metrics = new SchedulerMetrics(scheduler);
             metrics.bindTo(registry);
             metrics.bindTo(registry);
-            assertEquals(METERS.size(), registry.getMeters().size(), registry::getMetersAsString);
+            assertEquals(METER_COUNT, registry.getMeters().size(), registry::getMetersAsString);
+        }
+    }
+
+    /** With priorities off there are no levels: no per-level meters, everything else as usual. */
+    @Test
+    void withoutPrioritiesThereAreNoPerLevelMeters() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (Scheduler scheduler = Scheduler.builder().name(uniqueName()).enablePriorities(false).build()) {
+            new SchedulerMetrics(scheduler).bindTo(registry);
+            assertEquals(List.of(), registry.find("gepa.scheduler.pending").meters());
+            assertEquals(List.of(), registry.find("gepa.scheduler.pending.oldest").meters());
+            assertEquals(METERS.size() + 2, registry.getMeters().size(), registry::getMetersAsString);
         }
     }
 
@@ -420,6 +468,13 @@ class SchedulerMetricsTest {
         FunctionCounter c = registry.find(meter).tag("name", name).functionCounter();
         assertNotNull(c, () -> "no function counter " + meter + ": " + registry.getMetersAsString());
         return c.count();
+    }
+
+    /** The value of the gauge or function counter {@code meter} tagged {@code key=value}. */
+    private static double tagged(SimpleMeterRegistry registry, String meter, String name, String key, String value) {
+        Meter m = registry.find(meter).tags("name", name, key, value).meter();
+        assertNotNull(m, () -> "no meter " + meter + " " + key + "=" + value + ": " + registry.getMetersAsString());
+        return m instanceof Gauge g ? g.value() : ((FunctionCounter) m).count();
     }
 
     private static FunctionTimer timer(SimpleMeterRegistry registry, String meter, String name) {
