@@ -57,6 +57,38 @@ public interface Scheduler extends AutoCloseable {
     <T> TaskHandle<T> trySubmit(TaskSpec<T> spec);
 
     /**
+     * Accepts a group of tasks all together, or none of them: one admission step for the whole
+     * group (a generation fits in the bound or it does not), then each is queued at its own
+     * priority, in list order within a level. A refusal changes nothing but the rejected count,
+     * which counts every member refused.
+     *
+     * @param specs the tasks to run; not empty, no nulls, at most {@code maxQueueSize}
+     * @param <T>   the type of the evaluators' values
+     * @return the group of the accepted tasks, in {@code specs} order
+     * @throws NullPointerException     if {@code specs} is null or holds a null; the message
+     *                                  names the index
+     * @throws IllegalArgumentException if {@code specs} is empty, or larger than
+     *                                  {@code maxQueueSize} (it could never fit)
+     * @throws RejectedTaskException    with {@link RejectionReason#QUEUE_FULL} if fewer than
+     *                                  {@code specs.size()} places are free, or
+     *                                  {@link RejectionReason#SHUTDOWN} after shutdown
+     */
+    <T> TaskGroup<T> submitAll(List<TaskSpec<T>> specs);
+
+    /**
+     * As {@link #submitAll(List)}, but returns null instead of throwing when the group is
+     * refused (full queue or shutdown).
+     *
+     * @param specs the tasks to run; not empty, no nulls, at most {@code maxQueueSize}
+     * @param <T>   the type of the evaluators' values
+     * @return the group of the accepted tasks, or null if it was refused
+     * @throws NullPointerException     if {@code specs} is null or holds a null
+     * @throws IllegalArgumentException if {@code specs} is empty or larger than
+     *                                  {@code maxQueueSize}
+     */
+    <T> TaskGroup<T> trySubmitAll(List<TaskSpec<T>> specs);
+
+    /**
      * Returns what is known of task {@code id}. Finished tasks stay findable until
      * {@code resultRetention} newer tasks have finished.
      *

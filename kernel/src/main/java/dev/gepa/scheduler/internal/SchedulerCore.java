@@ -5,6 +5,7 @@ import dev.gepa.scheduler.RejectedTaskException;
 import dev.gepa.scheduler.RejectionReason;
 import dev.gepa.scheduler.Scheduler;
 import dev.gepa.scheduler.SchedulerStatus;
+import dev.gepa.scheduler.TaskGroup;
 import dev.gepa.scheduler.TaskHandle;
 import dev.gepa.scheduler.TaskResult;
 import dev.gepa.scheduler.TaskSpec;
@@ -253,6 +254,90 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         return enqueue(spec, false);
     }
 
+    @Override
+    public <T> TaskGroup<T> submitAll(List<TaskSpec<T>> specs) {
+        return enqueueAll(specs, true);
+    }
+
+    @Override
+    public <T> TaskGroup<T> trySubmitAll(List<TaskSpec<T>> specs) {
+        return enqueueAll(specs, false);
+    }
+
+    /**
+     * A group's submit: as {@link #enqueue} for each task, with one admission of them all. The
+     * tasks and the list are made before admission; then every task is registered before any
+     * is queued, so an Error while registering undoes the whole group. An Error while queueing
+     * (a queue that cannot grow) leaves the members queued so far live and undoes the rest, as
+     * a single submit's would.
+     */
+    private <T> TaskGroup<T> enqueueAll(List<TaskSpec<T>> specs, boolean throwOnReject) {
+        Objects.requireNonNull(specs, "specs must not be null");
+        Object[] given = specs.toArray(); // one read of a list the caller may still change
+        if (given.length == 0) {
+            throw new IllegalArgumentException("specs must not be empty");
+        }
+        if (given.length > maxQueueSize) {
+            throw new IllegalArgumentException("specs holds " + given.length
+                    + " tasks, more than maxQueueSize (" + maxQueueSize + "): the group could never be admitted");
+        }
+        long now = timing ? nonZero(System.nanoTime()) : 0L;
+        List<Task<T>> tasks = new ArrayList<>(given.length);
+        for (int i = 0; i < given.length; i++) {
+            if (given[i] == null) {
+                throw new NullPointerException("specs[" + i + "] must not be null");
+            }
+            @SuppressWarnings("unchecked") // the list's element type
+            TaskSpec<T> spec = (TaskSpec<T>) given[i];
+            Task<T> task = new Task<>(spec, this, now);
+            task.slot = -1;
+            tasks.add(task);
+        }
+        StackHeadroom.ensure(StackHeadroom.SUBMIT_FRAMES); // as in enqueue: nothing may strand the admission
+        int verdict = admit(tasks.size());
+        if (verdict != ADMITTED) {
+            RejectionReason reason = verdict == CLOSED ? RejectionReason.SHUTDOWN : RejectionReason.QUEUE_FULL;
+            (verdict == CLOSED ? rejectedShutdown : rejectedFull).add(tasks.size());
+            if (FlightEvents.recorderStarted) {
+                for (Task<T> task : tasks) {
+                    FlightEvents.taskRejected(config.name(), task.spec, reason);
+                }
+            }
+            if (throwOnReject) {
+                throw groupRejection(tasks, reason);
+            }
+            return null;
+        }
+        int queued = 0;
+        try {
+            for (Task<T> task : tasks) {
+                index.register(task);
+            }
+            for (; queued < tasks.size(); queued++) {
+                Task<T> task = tasks.get(queued);
+                inboxes.offer(task, level(task.spec));
+            }
+        } finally {
+            for (int i = queued; i < tasks.size(); i++) { // only after an Error
+                undoAdmission(tasks.get(i));
+            }
+        }
+        VarHandle.fullFence(); // pairs with an idle carrier's announcement; see "Dispatch"
+        if (pool.hasIdle()) {
+            pool.signalWork(); // the first claim wakes the next carrier while work is left
+        }
+        return TaskGroup.of(tasks);
+    }
+
+    private RejectedTaskException groupRejection(List<? extends Task<?>> tasks, RejectionReason reason) {
+        String who = "group of " + tasks.size() + " tasks (first candidate '"
+                + tasks.get(0).spec.candidateId() + "') rejected: ";
+        return new RejectedTaskException(reason, reason == RejectionReason.SHUTDOWN
+                ? who + "the scheduler is shut down"
+                : who + "fewer than " + tasks.size() + " places are free in the queue (maxQueueSize="
+                        + maxQueueSize + ")");
+    }
+
     /**
      * Creates the task, admits it, registers and publishes it, and wakes a carrier if needed.
      * Everything that can fail for lack of memory is allocated before admission or undone
@@ -265,7 +350,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         Task<T> task = new Task<>(spec, this, timing ? nonZero(System.nanoTime()) : 0L);
         task.slot = -1;
         StackHeadroom.ensure(StackHeadroom.SUBMIT_FRAMES); // a StackOverflowError from here on would strand the admission
-        int verdict = admit();
+        int verdict = admit(1);
         if (verdict != ADMITTED) {
             RejectionReason reason = verdict == CLOSED ? RejectionReason.SHUTDOWN : RejectionReason.QUEUE_FULL;
             (verdict == CLOSED ? rejectedShutdown : rejectedFull).increment();
@@ -317,17 +402,18 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         return priorities ? spec.priority().ordinal() : 0;
     }
 
-    private int admit() {
+    /** Admits {@code n} tasks at once, or none; see "Admission". */
+    private int admit(int n) {
         long c = lvCtl();
         for (;;) {
             if (isShutdown(c)) {
                 return CLOSED;
             }
-            long admitted = admittedOf(c);
-            if (admitted >= lvAdmitLimit() && admitted >= refreshAdmitLimit()) {
+            long admitted = admittedOf(c) + n;
+            if (admitted > lvAdmitLimit() && admitted > refreshAdmitLimit()) {
                 return FULL;
             }
-            long witness = casExchangeCtl(c, c + 1);
+            long witness = casExchangeCtl(c, c + n);
             if (witness == c) {
                 return ADMITTED;
             }

@@ -200,6 +200,11 @@ final class Stress {
         if (s.running() > s.maxConcurrent()) {
             bad.append(" running-gt-bound=").append(s.running());
         }
+        for (SchedulerStatus.LevelStatus level : s.levels()) {
+            if (level.pending() > s.pending()) {
+                bad.append(" level-gt-pending=").append(level);
+            }
+        }
         if (s.capacity() < 0.0 || s.capacity() > 1.0
                 || s.capacity() != (double) s.running() / s.maxConcurrent()) {
             bad.append(" capacity-bad");
