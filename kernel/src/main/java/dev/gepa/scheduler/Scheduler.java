@@ -57,6 +57,30 @@ public interface Scheduler extends AutoCloseable {
     <T> TaskHandle<T> trySubmit(TaskSpec<T> spec);
 
     /**
+     * Accepts a task, waiting up to {@code maxWait} for room in the queue bound instead of being
+     * refused at once. The caller is woken when a place frees (a task claimed for running, or a
+     * pending task cancelled), without polling. Waiting submitters are served in arrival order
+     * among themselves; a plain {@link #submit} that finds room takes it without waiting its
+     * turn, so a waiter may find a freed place already taken and wait on, within its own
+     * {@code maxWait}. Shutdown wakes every waiter, which is then refused with
+     * {@link RejectionReason#SHUTDOWN}.
+     *
+     * @param spec    the task to run
+     * @param maxWait the longest time to wait for room; zero tries once, as {@link #submit}
+     * @param <T>     the type of the evaluator's value
+     * @return the handle of the accepted task
+     * @throws NullPointerException     if {@code spec} or {@code maxWait} is null
+     * @throws IllegalArgumentException if {@code maxWait} is negative
+     * @throws RejectedTaskException    with {@link RejectionReason#QUEUE_FULL} if no place freed
+     *                                  for it within {@code maxWait}, or
+     *                                  {@link RejectionReason#SHUTDOWN} if the scheduler is or
+     *                                  was meanwhile shut down; counted as one rejection
+     * @throws InterruptedException     if the caller is interrupted before or while it waits;
+     *                                  nothing was submitted
+     */
+    <T> TaskHandle<T> submit(TaskSpec<T> spec, Duration maxWait) throws InterruptedException;
+
+    /**
      * Accepts a group of tasks all together, or none of them: one admission step for the whole
      * group (a generation fits in the bound or it does not), then each is queued at its own
      * priority, in list order within a level. A refusal changes nothing but the rejected count,

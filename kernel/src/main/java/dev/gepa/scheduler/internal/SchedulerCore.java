@@ -162,6 +162,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     /** Queue entries (pending plus tombstones) may not reach this: see "Tombstones". */
     private final long admissionCeiling;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private final WaitingRoom waitingRoom = new WaitingRoom();
 
     private final LongAdder rejectedFull = new LongAdder();
     private final LongAdder rejectedShutdown = new LongAdder();
@@ -255,6 +256,54 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     }
 
     @Override
+    public <T> TaskHandle<T> submit(TaskSpec<T> spec, Duration maxWait) throws InterruptedException {
+        Objects.requireNonNull(spec, "spec must not be null");
+        Objects.requireNonNull(maxWait, "maxWait must not be null");
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("maxWait must not be negative: " + maxWait);
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted before submit");
+        }
+        long deadline = System.nanoTime() + saturatedNanos(maxWait);
+        Task<T> task = waitingRoom.lvWaiting() == 0 ? tryOnceWaiting(spec) : null; // no queue-jumping
+        if (task == null) {
+            task = waitingRoom.await(() -> tryOnceWaiting(spec), deadline);
+        }
+        if (task == null) {
+            recordRefusal(spec, countRefusal(FULL, 1));
+            throw new RejectedTaskException(RejectionReason.QUEUE_FULL, "task for candidate '"
+                    + spec.candidateId() + "' rejected: the queue stayed full for " + maxWait
+                    + " (maxQueueSize=" + maxQueueSize + ")");
+        }
+        return task;
+    }
+
+    /** One admission attempt of a waiting submit: the task, null if full; throws after shutdown. */
+    private <T> Task<T> tryOnceWaiting(TaskSpec<T> spec) {
+        Task<T> task = newTask(spec, timing ? nonZero(System.nanoTime()) : 0L);
+        StackHeadroom.ensure(StackHeadroom.SUBMIT_FRAMES);
+        int verdict = admit(1);
+        if (verdict == FULL) {
+            return null; // not a refusal yet: the caller waits
+        }
+        if (verdict == CLOSED) {
+            recordRefusal(spec, countRefusal(CLOSED, 1));
+            throw rejection(spec, RejectionReason.SHUTDOWN);
+        }
+        publish(List.of(task));
+        return task;
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return Math.min(d.toNanos(), Long.MAX_VALUE / 2); // far beyond any deadline's reach
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE / 2;
+        }
+    }
+
+    @Override
     public <T> TaskGroup<T> submitAll(List<TaskSpec<T>> specs) {
         return enqueueAll(specs, true);
     }
@@ -282,6 +331,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
                     + " tasks, more than maxQueueSize (" + maxQueueSize + "): the group could never be admitted");
         }
         long now = timing ? nonZero(System.nanoTime()) : 0L;
+        List<TaskSpec<T>> checked = new ArrayList<>(given.length);
         List<Task<T>> tasks = new ArrayList<>(given.length);
         for (int i = 0; i < given.length; i++) {
             if (given[i] == null) {
@@ -289,32 +339,70 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             }
             @SuppressWarnings("unchecked") // the list's element type
             TaskSpec<T> spec = (TaskSpec<T>) given[i];
-            Task<T> task = new Task<>(spec, this, now);
-            task.slot = -1;
-            tasks.add(task);
+            checked.add(spec);
+            tasks.add(newTask(spec, now));
         }
         StackHeadroom.ensure(StackHeadroom.SUBMIT_FRAMES); // as in enqueue: nothing may strand the admission
         int verdict = admit(tasks.size());
         if (verdict != ADMITTED) {
-            RejectionReason reason = verdict == CLOSED ? RejectionReason.SHUTDOWN : RejectionReason.QUEUE_FULL;
-            (verdict == CLOSED ? rejectedShutdown : rejectedFull).add(tasks.size());
-            if (FlightEvents.recorderStarted) {
-                for (Task<T> task : tasks) {
-                    FlightEvents.taskRejected(config.name(), task.spec, reason);
-                }
+            RejectionReason reason = countRefusal(verdict, checked.size());
+            for (TaskSpec<T> spec : checked) {
+                recordRefusal(spec, reason);
             }
             if (throwOnReject) {
-                throw groupRejection(tasks, reason);
+                throw groupRejection(checked, reason);
             }
             return null;
         }
+        publish(tasks);
+        return TaskGroup.of(tasks);
+    }
+
+    private <T> Task<T> newTask(TaskSpec<T> spec, long submittedNanos) {
+        Task<T> task = new Task<>(spec, this, submittedNanos);
+        task.slot = -1;
+        return task;
+    }
+
+    /** Counts {@code n} refused tasks under the verdict's reason, and returns the reason. */
+    private RejectionReason countRefusal(int verdict, long n) {
+        if (verdict == CLOSED) {
+            rejectedShutdown.add(n);
+            return RejectionReason.SHUTDOWN;
+        }
+        rejectedFull.add(n);
+        return RejectionReason.QUEUE_FULL;
+    }
+
+    /** A refused task's flight-recorder event, if a recording ever started. */
+    private void recordRefusal(TaskSpec<?> spec, RejectionReason reason) {
+        if (FlightEvents.recorderStarted) {
+            FlightEvents.taskRejected(config.name(), spec, reason);
+        }
+    }
+
+    private RejectedTaskException groupRejection(List<? extends TaskSpec<?>> specs, RejectionReason reason) {
+        String who = "group of " + specs.size() + " tasks (first candidate '"
+                + specs.get(0).candidateId() + "') rejected: ";
+        return new RejectedTaskException(reason, reason == RejectionReason.SHUTDOWN
+                ? who + "the scheduler is shut down"
+                : who + "fewer than " + specs.size() + " places are free in the queue (maxQueueSize="
+                        + maxQueueSize + ")");
+    }
+
+    /**
+     * Publishes admitted tasks: registers them all, then queues them, then wakes a carrier if
+     * one is idle. An Error undoes the admission of every task not yet queued (see
+     * {@link #enqueueAll}).
+     */
+    private void publish(List<? extends Task<?>> tasks) {
         int queued = 0;
         try {
-            for (Task<T> task : tasks) {
+            for (Task<?> task : tasks) {
                 index.register(task);
             }
             for (; queued < tasks.size(); queued++) {
-                Task<T> task = tasks.get(queued);
+                Task<?> task = tasks.get(queued);
                 inboxes.offer(task, level(task.spec));
             }
         } finally {
@@ -322,20 +410,15 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
                 undoAdmission(tasks.get(i));
             }
         }
-        VarHandle.fullFence(); // pairs with an idle carrier's announcement; see "Dispatch"
-        if (pool.hasIdle()) {
-            pool.signalWork(); // the first claim wakes the next carrier while work is left
-        }
-        return TaskGroup.of(tasks);
+        wakeACarrierAfterPublishing(); // the first claim wakes the next carrier while work is left
     }
 
-    private RejectedTaskException groupRejection(List<? extends Task<?>> tasks, RejectionReason reason) {
-        String who = "group of " + tasks.size() + " tasks (first candidate '"
-                + tasks.get(0).spec.candidateId() + "') rejected: ";
-        return new RejectedTaskException(reason, reason == RejectionReason.SHUTDOWN
-                ? who + "the scheduler is shut down"
-                : who + "fewer than " + tasks.size() + " places are free in the queue (maxQueueSize="
-                        + maxQueueSize + ")");
+    /** After a submit published its tasks: wakes an idle carrier if there is one. */
+    private void wakeACarrierAfterPublishing() {
+        VarHandle.fullFence(); // pairs with an idle carrier's announcement; see "Dispatch"
+        if (pool.hasIdle()) {
+            pool.signalWork();
+        }
     }
 
     /**
@@ -347,16 +430,12 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
      */
     private <T> Task<T> enqueue(TaskSpec<T> spec, boolean throwOnReject) {
         Objects.requireNonNull(spec, "spec must not be null");
-        Task<T> task = new Task<>(spec, this, timing ? nonZero(System.nanoTime()) : 0L);
-        task.slot = -1;
+        Task<T> task = newTask(spec, timing ? nonZero(System.nanoTime()) : 0L);
         StackHeadroom.ensure(StackHeadroom.SUBMIT_FRAMES); // a StackOverflowError from here on would strand the admission
         int verdict = admit(1);
         if (verdict != ADMITTED) {
-            RejectionReason reason = verdict == CLOSED ? RejectionReason.SHUTDOWN : RejectionReason.QUEUE_FULL;
-            (verdict == CLOSED ? rejectedShutdown : rejectedFull).increment();
-            if (FlightEvents.recorderStarted) {
-                FlightEvents.taskRejected(config.name(), spec, reason);
-            }
+            RejectionReason reason = countRefusal(verdict, 1);
+            recordRefusal(spec, reason);
             if (throwOnReject) {
                 throw rejection(spec, reason);
             }
@@ -372,10 +451,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
                 undoAdmission(task);
             }
         }
-        VarHandle.fullFence(); // pairs with an idle carrier's announcement; see "Dispatch"
-        if (pool.hasIdle()) {
-            pool.signalWork();
-        }
+        wakeACarrierAfterPublishing();
         return task;
     }
 
@@ -451,6 +527,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
 
     /** After a pending count is given back: the last one after shutdown lets carriers exit. */
     private void afterPendingReleased() {
+        waitingRoom.signalIfWaiting(); // a place freed: the head waiter may take it
         long c = lvCtl();
         if (isShutdown(c) && pendingCount(c) == 0) {
             pool.wakeAll();
@@ -492,6 +569,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             } finally {
                 missed = inboxes.releaseRole();
             }
+            waitingRoom.signalIfWaiting(); // after the role's release (a full fence): a claim frees a place
             boolean claimed = task != null && task != Inboxes.STALLED;
             if (claimed && aboutToPark) {
                 carrier.leaveIdle(); // first: the wake-up below must not pick this carrier itself
@@ -720,6 +798,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     public void shutdown() {
         StackHeadroom.ensure(StackHeadroom.SUBMIT_FRAMES); // an error inside wakeAll could strand a carrier
         orCtl(SHUTDOWN);
+        waitingRoom.wakeAll();
         pool.wakeAll();
     }
 
@@ -727,6 +806,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     public List<TaskHandle<?>> shutdownNow() {
         StackHeadroom.ensure(StackHeadroom.CANCEL_FRAMES);
         orCtl(SHUTDOWN | STOP); // no more admission, no more claims
+        waitingRoom.wakeAll();
         ArrayList<TaskHandle<?>> cancelledNow = new ArrayList<>();
         try {
             index.forEach(task -> {
