@@ -29,8 +29,13 @@ import java.util.Optional;
  * @param pending            accepted tasks waiting for a slot, at most {@code maxQueueSize}
  * @param submitted          tasks accepted since the scheduler was built
  * @param completed          tasks whose evaluator returned a value
- * @param failed             tasks whose evaluator threw
+ * @param failed             tasks whose evaluator threw, or whose deadline passed
  * @param cancelled          tasks cancelled, pending or running
+ * @param timedOut           of the failed tasks, those whose deadline passed
+ *                           ({@link TaskSpec#withTimeout}), pending or running
+ * @param overrunning        of the running tasks, those already final (timed out, or cancelled
+ *                           with interrupt) whose evaluator has not returned yet: slots held by
+ *                           evaluators that ignore interrupts
  * @param rejected           submits refused, for a full queue or after shutdown
  * @param rejectedQueueFull  of those, the ones refused for a full queue
  *                           ({@link RejectionReason#QUEUE_FULL}); the rest were refused for
@@ -56,6 +61,8 @@ public record SchedulerStatus(
         long completed,
         long failed,
         long cancelled,
+        long timedOut,
+        int overrunning,
         long rejected,
         long rejectedQueueFull,
         double capacity,

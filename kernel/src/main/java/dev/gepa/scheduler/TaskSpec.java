@@ -1,5 +1,6 @@
 package dev.gepa.scheduler;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -14,10 +15,12 @@ import java.util.concurrent.Callable;
  *                    the task {@link TaskState#FAILED}
  * @param priority    the dispatch level; not null
  * @param metadata    an immutable copy of the caller's map; no null keys or values
+ * @param timeout     how long the task may take from its submit to its end, or null for no
+ *                    limit; see {@link #withTimeout(Duration)}
  * @param <T>         the type of the evaluator's value
  */
 public record TaskSpec<T>(String candidateId, Callable<T> evaluator, Priority priority,
-                          Map<String, ?> metadata) {
+                          Map<String, ?> metadata, Duration timeout) {
 
     /**
      * Validates every field and copies the metadata.
@@ -26,9 +29,12 @@ public record TaskSpec<T>(String candidateId, Callable<T> evaluator, Priority pr
      * @param evaluator   computes the task's value; not null
      * @param priority    the dispatch level; not null
      * @param metadata    free-form data kept with the task; not null, no null keys or values
-     * @throws NullPointerException     if a field is null, or the metadata holds a null key or
-     *                                  value; the message names the field
-     * @throws IllegalArgumentException if the candidate id is blank
+     * @param timeout     the task's time limit from submit, positive; or null for none
+     * @throws NullPointerException     if a field other than {@code timeout} is null, or the
+     *                                  metadata holds a null key or value; the message names
+     *                                  the field
+     * @throws IllegalArgumentException if the candidate id is blank, or the timeout is zero or
+     *                                  negative
      */
     public TaskSpec {
         Objects.requireNonNull(candidateId, "candidateId must not be null");
@@ -44,6 +50,24 @@ public record TaskSpec<T>(String candidateId, Callable<T> evaluator, Priority pr
             }
         }
         metadata = Map.copyOf(metadata); // returns the map itself when it is already immutable
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+    }
+
+    /**
+     * A spec without a timeout.
+     *
+     * @param candidateId names the candidate being evaluated; not null, not blank
+     * @param evaluator   computes the task's value; not null
+     * @param priority    the dispatch level; not null
+     * @param metadata    free-form data kept with the task; not null, no null keys or values
+     * @throws NullPointerException     if an argument is null, or the metadata holds a null key
+     *                                  or value; the message names the field
+     * @throws IllegalArgumentException if the candidate id is blank
+     */
+    public TaskSpec(String candidateId, Callable<T> evaluator, Priority priority, Map<String, ?> metadata) {
+        this(candidateId, evaluator, priority, metadata, null);
     }
 
     /**
@@ -83,7 +107,7 @@ public record TaskSpec<T>(String candidateId, Callable<T> evaluator, Priority pr
      * @throws NullPointerException if {@code newPriority} is null
      */
     public TaskSpec<T> withPriority(Priority newPriority) {
-        return new TaskSpec<>(candidateId, evaluator, newPriority, metadata);
+        return new TaskSpec<>(candidateId, evaluator, newPriority, metadata, timeout);
     }
 
     /**
@@ -94,6 +118,33 @@ public record TaskSpec<T>(String candidateId, Callable<T> evaluator, Priority pr
      * @throws NullPointerException if {@code newMetadata} is null or holds a null key or value
      */
     public TaskSpec<T> withMetadata(Map<String, ?> newMetadata) {
-        return new TaskSpec<>(candidateId, evaluator, priority, newMetadata);
+        return new TaskSpec<>(candidateId, evaluator, priority, newMetadata, timeout);
+    }
+
+    /**
+     * Returns a copy of this spec with a time limit, counted from the task's submit. A task
+     * whose deadline passes while it waits never starts; one that is running is interrupted.
+     * Either way it ends {@link TaskState#FAILED} at its deadline with a
+     * {@link java.util.concurrent.TimeoutException}, and its future completes then. An evaluator
+     * that ignores the interrupt keeps its slot until it returns
+     * ({@link SchedulerStatus#overrunning()} counts those); its value is then discarded.
+     *
+     * @param newTimeout the time limit; positive, not null
+     * @return the copy
+     * @throws NullPointerException     if {@code newTimeout} is null
+     * @throws IllegalArgumentException if {@code newTimeout} is zero or negative
+     */
+    public TaskSpec<T> withTimeout(Duration newTimeout) {
+        Objects.requireNonNull(newTimeout, "timeout must not be null");
+        return new TaskSpec<>(candidateId, evaluator, priority, metadata, newTimeout);
+    }
+
+    /**
+     * Returns a copy of this spec without a time limit.
+     *
+     * @return the copy
+     */
+    public TaskSpec<T> withoutTimeout() {
+        return new TaskSpec<>(candidateId, evaluator, priority, metadata, null);
     }
 }

@@ -164,6 +164,10 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final WaitingRoom waitingRoom = new WaitingRoom();
 
+    private final LongAdder runningTimeouts = new LongAdder();
+    /** Pending tasks timed out; also counted in {@code pendingCancels}, which frees the bound. */
+    private final LongAdder pendingTimeouts = new LongAdder();
+    private final Deadlines deadlines;
     private final LongAdder rejectedFull = new LongAdder();
     private final LongAdder rejectedShutdown = new LongAdder();
     /**
@@ -187,6 +191,8 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         this.purgeThreshold = Math.max(MIN_PURGE_THRESHOLD, maxQueueSize);
         this.admissionCeiling = maxQueueSize + 2 * purgeThreshold;
         this.pool = new CarrierPool(this, config.maxConcurrent(), this::onTerminated);
+        this.deadlines = new Deadlines((config.name() != null ? config.name() : "gepa-scheduler") + "-deadlines",
+                maxQueueSize + config.maxConcurrent());
         setAdmitLimit(maxQueueSize);
         this.startNanos = System.nanoTime();
         Instant now = Instant.now();
@@ -282,6 +288,9 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     /** One admission attempt of a waiting submit: the task, null if full; throws after shutdown. */
     private <T> Task<T> tryOnceWaiting(TaskSpec<T> spec) {
         Task<T> task = newTask(spec, timing ? nonZero(System.nanoTime()) : 0L);
+        if (spec.timeout() != null) {
+            prepareDeadline(task); // from this attempt: the task counts as submitted now
+        }
         StackHeadroom.ensure(StackHeadroom.SUBMIT_FRAMES);
         int verdict = admit(1);
         if (verdict == FULL) {
@@ -340,7 +349,11 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             @SuppressWarnings("unchecked") // the list's element type
             TaskSpec<T> spec = (TaskSpec<T>) given[i];
             checked.add(spec);
-            tasks.add(newTask(spec, now));
+            Task<T> task = newTask(spec, now);
+            if (spec.timeout() != null) {
+                prepareDeadline(task);
+            }
+            tasks.add(task);
         }
         StackHeadroom.ensure(StackHeadroom.SUBMIT_FRAMES); // as in enqueue: nothing may strand the admission
         int verdict = admit(tasks.size());
@@ -362,6 +375,16 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         Task<T> task = new Task<>(spec, this, submittedNanos);
         task.slot = -1;
         return task;
+    }
+
+    /**
+     * Before admission of a task whose spec has a timeout: its due time, from now, and the
+     * deadline thread, started if it is not (a thread that cannot be made refuses the submit).
+     */
+    private void prepareDeadline(Task<?> task) {
+        deadlines.ensureStarted();
+        long now = task.submittedNanos != 0L ? task.submittedNanos : System.nanoTime();
+        task.dueNanos = now + saturatedNanos(task.spec.timeout());
     }
 
     /** Counts {@code n} refused tasks under the verdict's reason, and returns the reason. */
@@ -411,6 +434,11 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             }
         }
         wakeACarrierAfterPublishing(); // the first claim wakes the next carrier while work is left
+        for (Task<?> task : tasks) {
+            if (task.spec.timeout() != null) {
+                deadlines.add(task);
+            }
+        }
     }
 
     /** After a submit published its tasks: wakes an idle carrier if there is one. */
@@ -431,6 +459,9 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     private <T> Task<T> enqueue(TaskSpec<T> spec, boolean throwOnReject) {
         Objects.requireNonNull(spec, "spec must not be null");
         Task<T> task = newTask(spec, timing ? nonZero(System.nanoTime()) : 0L);
+        if (spec.timeout() != null) {
+            prepareDeadline(task);
+        }
         StackHeadroom.ensure(StackHeadroom.SUBMIT_FRAMES); // a StackOverflowError from here on would strand the admission
         int verdict = admit(1);
         if (verdict != ADMITTED) {
@@ -452,6 +483,9 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             }
         }
         wakeACarrierAfterPublishing();
+        if (spec.timeout() != null) {
+            deadlines.add(task);
+        }
         return task;
     }
 
@@ -621,6 +655,21 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         return index.newRetirer();
     }
 
+    /** The count of a running task's time-out, before FAILED is published. */
+    void onRunningTimedOut() {
+        runningTimeouts.increment();
+    }
+
+    /**
+     * The count of a pending task's time-out, before FAILED is published: a failure for the
+     * statistics, and for admission a pending task withdrawn, as a pending cancel is (counted
+     * in that order: see status()).
+     */
+    void onPendingTimedOut(Task<?> task) {
+        pendingTimeouts.increment();
+        onPendingCancelled(task);
+    }
+
     /** The count of a running cancel, before CANCELLED is published. */
     void onRunningCancelled() {
         runningCancels.increment();
@@ -699,17 +748,24 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         long totalWait = 0;
         long totalRun = 0;
         int running = 0;
+        int overrunning = 0;
         for (Carrier c : pool.carriers) {
             nCompleted += c.lvCompleted();
             nFailed += c.lvFailed();
             nStarted += c.lvStarted();
             totalWait += c.lvWaitNanos();
             totalRun += c.lvRunNanos();
-            if (c.lvCurrent() != null) {
+            Task<?> current = c.lvCurrent();
+            if (current != null) {
                 running++;
+                if (current.isFinal()) {
+                    overrunning++; // cancelled or timed out, its evaluator not returned yet
+                }
             }
         }
         long nRunningCancels = runningCancels.sum();
+        long nRunningTimeouts = runningTimeouts.sum();
+        long nPendingTimeouts = pendingTimeouts.sum(); // before pendingCancels, which counts them after
         long nRejectedFull = rejectedFull.sum();
         long nRejected = nRejectedFull + rejectedShutdown.sum();
         // the admission figures as one snapshot: a double collect of counters that only grow
@@ -725,7 +781,9 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             c = lvCtl();
         } while ((inboxes.lvClaimed() != claimed || lvPendingCancels() != pendingCancels
                 || lvUndone() != undone || lvCtl() != c) && ++tries < SNAPSHOT_TRIES);
-        long nCancelled = nRunningCancels + pendingCancels;
+        long nCancelled = nRunningCancels + pendingCancels - nPendingTimeouts;
+        long nTimedOut = nRunningTimeouts + nPendingTimeouts;
+        nFailed += nTimedOut;
         long nSubmitted = admittedOf(c) - undone;
         int pending = (int) Math.max(0L, admittedOf(c) - claimed - pendingCancels - undone);
         int max = pool.carriers.length;
@@ -734,7 +792,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         long uptimeNanos = Math.max(1L, now - startNanos);
         long ran = nCompleted + nFailed;
         return new SchedulerStatus(running, pending, nSubmitted, nCompleted, nFailed, nCancelled,
-                nRejected, nRejectedFull, capacity, capacity >= config.capacityThreshold(), max,
+                nTimedOut, overrunning, nRejected, nRejectedFull, capacity, capacity >= config.capacityThreshold(), max,
                 maxQueueSize, nCompleted / (uptimeNanos / 1e9), Duration.ofNanos(uptimeNanos),
                 Duration.ofNanos(totalRun), Duration.ofNanos(ran == 0 ? 0 : totalRun / ran),
                 Duration.ofNanos(totalWait), Duration.ofNanos(nStarted == 0 ? 0 : totalWait / nStarted),
@@ -898,6 +956,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     }
 
     private void onTerminated() {
+        deadlines.stop();
         FlightEvents.terminated(this);
         if (config.name() != null) {
             NameRegistry.release(config.name(), this);

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One accepted task and its state machine; also the user's {@link TaskHandle}.
@@ -24,8 +25,13 @@ import java.util.concurrent.CompletableFuture;
  *   PENDING ─claim─> DISPATCHED ─start─> EXECUTING ─return─> FINISHING ──> COMPLETED | FAILED
  *      │                 │                  │
  *      │                 └──cancel(true)────┴──> INTERRUPTING ──> CANCELLED
+ *      │                 └──deadline────────┴──> INTERRUPTING ──> FAILED (timed out)
  *      └─cancel──> CANCELLING ─────────────────────────────────> CANCELLED
+ *      └─deadline─> CANCELLING ────────────────────────────────> FAILED (timed out)
  * </pre>
+ * A deadline ({@link #timeOut}, by the scheduler's {@link Deadlines} thread) takes the same
+ * steps as a cancel, interrupting a running task, but the task ends FAILED with a
+ * {@link TaskTimeoutException} as its outcome, written before the final state like any other.
  * Every step out of PENDING, DISPATCHED and EXECUTING is a CAS, so of dispatch, start,
  * completion and any number of cancels exactly one wins. The winner of the step into one of the
  * three <em>settling</em> states (FINISHING, INTERRUPTING, CANCELLING) owns the task's end: it
@@ -124,6 +130,12 @@ public final class Task<T> implements TaskHandle<T> {
         void retire(Task<?> task);
     }
 
+    /**
+     * When the task's deadline passes ({@link System#nanoTime()}); set before it is published
+     * and read-only after. Meaningful only if the spec has a timeout.
+     */
+    long dueNanos;
+
     /** Set by {@link TaskIndex#register} before the task is published; read-only after. */
     long id;
     /** Set with {@link #id}. */
@@ -198,11 +210,12 @@ public final class Task<T> implements TaskHandle<T> {
             result = t;
             failed = true;
         }
-        if (!STATE.compareAndSet(this, EXECUTING, FINISHING)) { // cancelled while running
+        if (!STATE.compareAndSet(this, EXECUTING, FINISHING)) { // cancelled or timed out while running
             awaitCancelPublished();
             runner = null;
             if (FlightEvents.recorderStarted) { // it ran: its carrier records it, as for any other
-                FlightEvents.taskExecuted(this, "CANCELLED", startNanos, startNanos == 0L ? 0L : System.nanoTime());
+                FlightEvents.taskExecuted(this, state == CANCELLED ? "CANCELLED" : "FAILED",
+                        startNanos, startNanos == 0L ? 0L : System.nanoTime());
             }
             return 0L;
         }
@@ -271,17 +284,7 @@ public final class Task<T> implements TaskHandle<T> {
                 if (STATE.compareAndSet(this, s, INTERRUPTING)) {
                     try {
                         core.onRunningCancelled(); // counted first: the count is what must hold
-                        // stamped before the interrupt, the deepest step: the carrier took its
-                        // start time before its CAS to EXECUTING, which ours followed
-                        stampFinished();
-                        if (s == EXECUTING) {
-                            runner.interrupt(); // published before the carrier's CAS
-                            if (submittedNanos != 0L) {
-                                while ((long) STARTED_NANOS.getAcquire(this) == 0L) {
-                                    Thread.onSpinWait(); // the carrier's very next store
-                                }
-                            }
-                        }
+                        stampAndInterrupt(s);
                     } finally {
                         STATE.setVolatile(this, CANCELLED); // releases the carrier, whatever happened
                         afterCancelled(false, completeFuture);
@@ -292,6 +295,73 @@ public final class Task<T> implements TaskHandle<T> {
                 return lostToAnotherCancel(s);
             }
         }
+    }
+
+    /**
+     * After a CAS from {@code s} (DISPATCHED or EXECUTING) to INTERRUPTING: stamps the finish
+     * time, then interrupts the runner if it executes. Stamped before the interrupt, the deepest
+     * step: the carrier took its start time before its CAS to EXECUTING, which ours followed.
+     */
+    private void stampAndInterrupt(int s) {
+        stampFinished();
+        if (s == EXECUTING) {
+            runner.interrupt(); // published before the carrier's CAS
+            if (submittedNanos != 0L) {
+                while ((long) STARTED_NANOS.getAcquire(this) == 0L) {
+                    Thread.onSpinWait(); // the carrier's very next store
+                }
+            }
+        }
+    }
+
+    /**
+     * The task's deadline passed ({@link Deadlines}): a pending task fails without running and
+     * gives its place back; a dispatched or executing one fails now and its runner is
+     * interrupted (its slot frees when the evaluator returns). The future completes on the
+     * calling thread. Does nothing to a task that is settling or final.
+     *
+     * @return whether this call timed the task out
+     */
+    boolean timeOut() {
+        if (state >= FINISHING) {
+            return false;
+        }
+        TaskTimeoutException timedOut = new TaskTimeoutException(this); // before any CAS: it may fail
+        for (;;) {
+            int s = state;
+            if (s == PENDING) {
+                if (STATE.compareAndSet(this, PENDING, CANCELLING)) {
+                    try {
+                        outcome = timedOut;
+                        core.onPendingTimedOut(this); // counted (and the bound freed) first
+                        stampFinished();
+                    } finally {
+                        STATE.setVolatile(this, FAILED);
+                        afterCancelled(true, true);
+                    }
+                    return true;
+                }
+            } else if (s == DISPATCHED || s == EXECUTING) {
+                if (STATE.compareAndSet(this, s, INTERRUPTING)) {
+                    try {
+                        outcome = timedOut;
+                        core.onRunningTimedOut();
+                        stampAndInterrupt(s);
+                    } finally {
+                        STATE.setVolatile(this, FAILED); // releases the carrier
+                        afterCancelled(false, true);
+                    }
+                    return true;
+                }
+            } else {
+                return false; // settling or final: cancelled, finished, or timed out already
+            }
+        }
+    }
+
+    /** Whether the task has reached a final state. */
+    boolean isFinal() {
+        return state >= COMPLETED;
     }
 
     /**
@@ -520,6 +590,25 @@ public final class Task<T> implements TaskHandle<T> {
 
         TaskCancelledException(String message) {
             super(message);
+        }
+
+        @Override
+        public Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+
+    /**
+     * A timed-out task's outcome: its message names the task and its timeout. No stack trace:
+     * the deadline thread's stack says nothing about the task.
+     */
+    static final class TaskTimeoutException extends TimeoutException {
+        private static final long serialVersionUID = 1L;
+
+        TaskTimeoutException(Task<?> task) {
+            super(new StringBuilder(64).append("task ").append(task.id).append(" (")
+                    .append(task.spec.candidateId()).append(") timed out after ")
+                    .append(task.spec.timeout()).toString());
         }
 
         @Override
