@@ -522,15 +522,25 @@ public final class SchedulerExecutorService implements ExecutorService, AutoClos
         if ((setCtlBits(SHUTDOWN | STOP) & COUNT) == 0L) {
             terminated.complete(null);
         }
-        List<Runnable> neverStarted = new ArrayList<>();
+        // Withhold every task first, then cancel the withheld ones, and only then interrupt the
+        // running ones: an interrupted task frees its carrier, which would take the view's next
+        // pending task at once; withheld, that task's code cannot run, and cancelled first, the
+        // scheduler counts it cancelled rather than run.
+        List<ViewTask<?>> withheld = new ArrayList<>();
+        List<ViewTask<?>> started = new ArrayList<>();
         for (ViewTask<?> task : inFlight.values()) {
-            boolean withheld = task.withhold();
-            boolean cancelled = task.handle.cancel(true);
-            // a withheld task never runs its code; unless another cancel beat this one to it
-            // (it is then not ours to return), it was stopped by this call
-            if (withheld && (cancelled || task.handle.state() != TaskState.CANCELLED)) {
+            (task.withhold() ? withheld : started).add(task);
+        }
+        List<Runnable> neverStarted = new ArrayList<>(withheld.size());
+        for (ViewTask<?> task : withheld) {
+            // its code never runs; unless another cancel beat this one to it (it is then not
+            // ours to return), this call stopped it
+            if (task.handle.cancel(true) || task.handle.state() != TaskState.CANCELLED) {
                 neverStarted.add(task.work());
             }
+        }
+        for (ViewTask<?> task : started) {
+            task.handle.cancel(true); // false if it has just ended
         }
         return neverStarted;
     }
@@ -682,11 +692,30 @@ public final class SchedulerExecutorService implements ExecutorService, AutoClos
                 }
                 runnable.run();
                 return result;
+            } catch (Throwable t) {
+                if (future == null) {
+                    reportUncaught(t); // execute(): no future to take it
+                }
+                throw t; // the scheduler task fails with it
             } finally {
                 RUNNING.set(outer);
                 if (((int) PHASE.getAndBitwiseOr(this, RAN) & FINAL) != 0) {
                     view.retire(this); // final before the code returned: interrupted by a cancel
                 }
+            }
+        }
+
+        /**
+         * Hands what an execute()d task threw to the running thread's uncaught-exception handler,
+         * as a thread pool's worker would; the handler's own failure is ignored, as the JVM
+         * ignores it.
+         */
+        private static void reportUncaught(Throwable t) {
+            Thread carrier = Thread.currentThread();
+            try {
+                carrier.getUncaughtExceptionHandler().uncaughtException(carrier, t);
+            } catch (Throwable handlerFailed) {
+                // nothing more to tell anyone
             }
         }
 
@@ -704,10 +733,6 @@ public final class SchedulerExecutorService implements ExecutorService, AutoClos
             try {
                 if (future != null) {
                     settle(future, value, error, (before & RUN_STATE) == WITHHELD);
-                } else if (error != null && handle.state() == TaskState.FAILED) {
-                    // what an execute()d task threw has no future to go to: report it as a pool would
-                    Thread carrier = Thread.currentThread();
-                    carrier.getUncaughtExceptionHandler().uncaughtException(carrier, error);
                 }
             } finally {
                 RUNNING.set(outer);
