@@ -569,12 +569,25 @@ class ExecutorViewTest {
     void aStageThatClosesItsViewDoesNotDeadlock() throws Exception {
         try (Scheduler s = Scheduler.builder().maxConcurrent(1).build()) {
             SchedulerExecutorService view = s.asExecutorService(Priority.NORMAL);
-            CompletableFuture<String> f = CompletableFuture.supplyAsync(() -> "v", view)
-                    .thenApply(v -> {
-                        view.close();
-                        return v + " closed";
-                    });
+            CountDownLatch stageRegistered = new CountDownLatch(1);
+            AtomicReference<Thread> closedOn = new AtomicReference<>();
+            // the supplier returns only once the next stage is registered, so that stage runs
+            // inside the view's task, on its carrier
+            CompletableFuture<String> f = CompletableFuture.supplyAsync(() -> {
+                try {
+                    TestSupport.await(stageRegistered, "the next stage");
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return "v";
+            }, view).thenApply(v -> {
+                closedOn.set(Thread.currentThread());
+                view.close();
+                return v + " closed";
+            });
+            stageRegistered.countDown();
             assertEquals("v closed", TestSupport.get(f));
+            assertTrue(closedOn.get() != Thread.currentThread(), "the stage did not run in the view's task");
             assertTrue(view.awaitTermination(TestSupport.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
         }
     }
