@@ -59,8 +59,12 @@ import java.util.function.BiConsumer;
  * tasks. {@link Future#cancel(boolean) cancel} cancels a pending task in the scheduler at once:
  * it never runs, and its place in the bound is free when {@code cancel} returns. A running task
  * is interrupted and cancelled if {@code mayInterruptIfRunning}; otherwise it runs on and its
- * outcome is dropped, as with {@link java.util.concurrent.FutureTask}. After any
- * {@code cancel} the future is done. A task that throws fails its future:
+ * outcome is dropped, as with {@link java.util.concurrent.FutureTask}. A task whose code has
+ * not started when {@code cancel} is called never runs it, whatever the argument. After any
+ * {@code cancel} the future is done. (The scheduler counts a task by what happened to it there:
+ * one cancelled in the instant after a carrier claimed it, as its evaluator was being invoked,
+ * is counted completed, though its code never ran and its future is cancelled.) A task that
+ * throws fails its future:
  * {@link Future#get()} throws an {@link ExecutionException} whose cause is what it threw. A task
  * given to {@link #execute(Runnable)} that throws is reported to the uncaught-exception handler
  * of the carrier thread that ran it, as a thread pool reports it (the carrier carries on).
@@ -116,12 +120,15 @@ public final class SchedulerExecutorService implements ExecutorService, AutoClos
      * and cancels the task itself (it is then missing from shutdownNow's list, as the
      * scheduler's own shutdownNow allows).
      *
-     * Withholding: shutdownNow claims a task by a CAS NEW -> WITHHELD before cancelling it in the
-     * scheduler. Of that CAS and the adapter's NEW -> STARTED exactly one wins, so a withheld
-     * task's code never runs (shutdownNow returns it as never run, whatever the scheduler then
-     * records: the adapter may already be invoked and return null), and a started one is
-     * interrupted, not returned. The adapter's CAS also fails once FINAL is set, so the code of
-     * a task already cancelled never starts.
+     * Withholding: shutdownNow, and a cancel of the user's future, claim a task by a CAS
+     * NEW -> WITHHELD before cancelling it in the scheduler. Of that CAS and the adapter's
+     * NEW -> STARTED exactly one wins, so a withheld task's code never runs, whatever the
+     * scheduler then records (a carrier may have claimed it already, and the adapter returns
+     * null), and its future ends cancelled; a started one is interrupted only if the caller
+     * allowed it (shutdownNow does). Hence a cancel(false) that comes before the code starts
+     * always keeps it from running, as with FutureTask, even after a carrier claimed the task.
+     * The adapter's CAS also fails once FINAL is set, so the code of a task already cancelled
+     * never starts.
      *
      * handle is a plain field: the submitter writes it before the map entry and the callback
      * registration, which publish it to shutdownNow and to the callback; the adapter reads it
@@ -719,7 +726,7 @@ public final class SchedulerExecutorService implements ExecutorService, AutoClos
             }
         }
 
-        /** Claims the task for shutdownNow before its code starts; true if that worked. */
+        /** Claims the task before its code starts, so that it never starts; true if that worked. */
         boolean withhold() {
             return PHASE.compareAndSet(this, NEW, WITHHELD);
         }
@@ -799,10 +806,23 @@ public final class SchedulerExecutorService implements ExecutorService, AutoClos
             if (isDone()) {
                 return false;
             }
-            // a cancelled scheduler task completes this future, on this thread, before it returns
-            boolean cancelledTask = task.handle.cancel(mayInterruptIfRunning);
-            // a task running without leave to interrupt runs on; its outcome is dropped
-            return markCancelled() || cancelledTask;
+            boolean cancelledTask;
+            if (task.withhold()) {
+                // its code has not started and now never will, so there is nothing to interrupt:
+                // cancel the scheduler task even if a carrier has just claimed it
+                cancelledTask = task.handle.cancel(true);
+            } else {
+                // started: a running task without leave to interrupt runs on, its outcome dropped
+                cancelledTask = task.handle.cancel(mayInterruptIfRunning);
+            }
+            if (cancelledTask) {
+                // the scheduler task's future, and through it this one, completed on this thread
+                if (!isDone()) {
+                    markCancelled();
+                }
+                return true;
+            }
+            return markCancelled();
         }
 
         /** Completes this future as cancelled; true if this call did. */

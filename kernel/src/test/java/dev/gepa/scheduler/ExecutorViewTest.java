@@ -632,8 +632,10 @@ class ExecutorViewTest {
             assertEquals(producers * perProducer, done);
             SchedulerStatus st = TestSupport.quietStatus(s);
             assertEquals(producers * perProducer, st.submitted());
-            // a task cancelled with an interrupt may have run its increment first
-            assertTrue(ran.get() >= st.completed() && ran.get() <= st.completed() + st.cancelled(), st + " ran " + ran);
+            // a task cancelled with an interrupt may have run its increment first; one whose future
+            // was cancelled just after a carrier claimed it never runs its code, but is counted
+            // completed by the scheduler (its evaluator returned)
+            assertTrue(ran.get() <= st.completed() + st.cancelled(), st + " ran " + ran);
             // a future cancelled without interrupt while its task ran counts as cancelled in the view, completed here
             assertTrue(st.cancelled() <= cancelled, st + " vs " + cancelled);
             assertEquals(st.submitted(), st.completed() + st.cancelled());
