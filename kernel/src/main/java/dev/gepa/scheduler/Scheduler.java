@@ -2,6 +2,7 @@ package dev.gepa.scheduler;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -139,6 +140,29 @@ public interface Scheduler extends AutoCloseable {
      *         {@code mayInterruptIfRunning} is false
      */
     boolean cancel(long id, boolean mayInterruptIfRunning);
+
+    /**
+     * Returns an {@link java.util.concurrent.ExecutorService} view of this scheduler: every task
+     * given to the view becomes a task of this scheduler at {@code priority}, with the candidate
+     * id {@code "executor-"} followed by the priority's name (such as {@code executor-HIGH}). The
+     * view's tasks share this scheduler's slots, bound and priority order with all others;
+     * cancelling a future the view returned cancels its task here. The view has a lifecycle of its
+     * own: shutting it down does not shut this scheduler down. See
+     * {@link SchedulerExecutorService}.
+     *
+     * <pre>{@code
+     * CompletableFuture<Double> score =
+     *         CompletableFuture.supplyAsync(() -> evaluate(prompt), scheduler.asExecutorService(Priority.HIGH));
+     * }</pre>
+     *
+     * @param priority the priority of every task given to the view
+     * @return a new view; each call returns a new one, with its own lifecycle
+     * @throws NullPointerException if {@code priority} is null
+     */
+    default SchedulerExecutorService asExecutorService(Priority priority) {
+        Objects.requireNonNull(priority, "priority must not be null");
+        return new SchedulerExecutorService(this, priority, "executor-" + priority.name());
+    }
 
     /** {@return a snapshot of the scheduler's state and statistics, taken without a lock} */
     SchedulerStatus status();

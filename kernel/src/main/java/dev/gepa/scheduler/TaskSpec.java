@@ -100,6 +100,38 @@ public record TaskSpec<T>(String candidateId, Callable<T> evaluator, Priority pr
     }
 
     /**
+     * A spec for a task that returns no value, with priority {@link Priority#NORMAL} and no
+     * metadata. Its evaluator runs {@code task} and returns null; the task has the lifecycle
+     * and statistics of any other: it ends {@link TaskState#COMPLETED} with a null value, or
+     * {@link TaskState#FAILED} with whatever {@code task} threw.
+     *
+     * @param candidateId names the candidate being evaluated; not blank
+     * @param task        the work to run
+     * @return the spec
+     * @throws NullPointerException     if an argument is null; the message names it
+     * @throws IllegalArgumentException if the candidate id is blank
+     */
+    public static TaskSpec<Void> ofRunnable(String candidateId, Runnable task) {
+        return ofRunnable(candidateId, Priority.NORMAL, task);
+    }
+
+    /**
+     * A spec for a task that returns no value, with the given priority and no metadata, as
+     * {@link #ofRunnable(String, Runnable)} describes.
+     *
+     * @param candidateId names the candidate being evaluated; not blank
+     * @param priority    the dispatch level
+     * @param task        the work to run
+     * @return the spec
+     * @throws NullPointerException     if an argument is null; the message names it
+     * @throws IllegalArgumentException if the candidate id is blank
+     */
+    public static TaskSpec<Void> ofRunnable(String candidateId, Priority priority, Runnable task) {
+        Objects.requireNonNull(task, "task must not be null");
+        return new TaskSpec<>(candidateId, new RunnableEvaluator(task), priority, Map.of());
+    }
+
+    /**
      * Returns a copy of this spec with another priority.
      *
      * @param newPriority the copy's priority; not null
@@ -146,5 +178,18 @@ public record TaskSpec<T>(String candidateId, Callable<T> evaluator, Priority pr
      */
     public TaskSpec<T> withoutTimeout() {
         return new TaskSpec<>(candidateId, evaluator, priority, metadata, null);
+    }
+
+    /**
+     * The evaluator of {@link #ofRunnable}: runs the task and returns null. A record, so that two
+     * specs made from one runnable are equal, as two made from one callable are; its
+     * {@code toString} names the runnable.
+     */
+    private record RunnableEvaluator(Runnable task) implements Callable<Void> {
+        @Override
+        public Void call() {
+            task.run();
+            return null;
+        }
     }
 }
