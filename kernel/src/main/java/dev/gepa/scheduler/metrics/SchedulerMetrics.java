@@ -57,6 +57,11 @@ import java.util.function.ToLongFunction;
  *     <td>evaluators that threw</td></tr>
  * <tr><td>{@code gepa.scheduler.cancelled}</td><td>function counter</td><td>tasks</td>
  *     <td>tasks cancelled, pending or running</td></tr>
+ * <tr><td>{@code gepa.scheduler.timeouts}</td><td>function counter</td><td>tasks</td>
+ *     <td>tasks whose deadline passed, pending or running (also counted as failed)</td></tr>
+ * <tr><td>{@code gepa.scheduler.overrunning}</td><td>gauge</td><td>threads</td>
+ *     <td>slots held by evaluators whose task already ended (timed out, or cancelled with
+ *     interrupt) and that have not returned</td></tr>
  * <tr><td>{@code gepa.scheduler.rejected}</td><td>function counter</td><td>tasks</td>
  *     <td>submits refused, tagged {@code reason}: {@code queue_full} or {@code shutdown}
  *     ({@link dev.gepa.scheduler.RejectionReason})</td></tr>
@@ -170,6 +175,11 @@ public final class SchedulerMetrics implements MeterBinder {
                 "Tasks whose evaluator threw", SchedulerStatus::failed);
         counter(registry, "gepa.scheduler.cancelled", TASKS,
                 "Tasks cancelled, pending or running", SchedulerStatus::cancelled);
+        counter(registry, "gepa.scheduler.timeouts", TASKS,
+                "Tasks whose deadline passed, pending or running", SchedulerStatus::timedOut);
+        gauge(registry, "gepa.scheduler.overrunning", THREADS,
+                "Slots held by evaluators whose task already timed out or was cancelled",
+                SchedulerStatus::overrunning);
         FunctionCounter.builder("gepa.scheduler.rejected", scheduler, sc -> sc.status().rejectedQueueFull())
                 .description("Submits refused, by reason")
                 .baseUnit(TASKS)

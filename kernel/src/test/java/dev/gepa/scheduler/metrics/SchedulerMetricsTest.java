@@ -65,7 +65,7 @@ class SchedulerMetricsTest {
             "executor.pool.size", "executor.pool.core", "executor.pool.max",
             "executor.completed", "executor",
             "gepa.scheduler.submitted", "gepa.scheduler.failed", "gepa.scheduler.cancelled",
-            "gepa.scheduler.queue.wait", "gepa.scheduler.queue.wait.mean", "gepa.scheduler.capacity");
+            "gepa.scheduler.timeouts", "gepa.scheduler.overrunning", "gepa.scheduler.queue.wait", "gepa.scheduler.queue.wait.mean", "gepa.scheduler.capacity");
 
     /** The meters registered once per value of a tag of their own: name, tag key, tag values. */
     private static final List<List<String>> TAGGED_METERS = List.of(
@@ -136,6 +136,8 @@ class SchedulerMetricsTest {
             assertEquals(6.0, counter(registry, "gepa.scheduler.submitted", name));
             assertEquals(1.0, counter(registry, "gepa.scheduler.failed", name));
             assertEquals(1.0, counter(registry, "gepa.scheduler.cancelled", name));
+            assertEquals(0.0, counter(registry, "gepa.scheduler.timeouts", name));
+            assertEquals(0.0, gauge(registry, "gepa.scheduler.overrunning", name));
             assertEquals(1.0, tagged(registry, "gepa.scheduler.rejected", name, "reason", "queue_full"));
             assertEquals(0.0, tagged(registry, "gepa.scheduler.rejected", name, "reason", "shutdown"));
             assertEquals(1.0, tagged(registry, "gepa.scheduler.pending", name, "priority", "normal"));
@@ -227,6 +229,38 @@ class SchedulerMetricsTest {
             metrics.bindTo(registry);
             metrics.bindTo(registry);
             assertEquals(METER_COUNT, registry.getMeters().size(), registry::getMetersAsString);
+        }
+    }
+
+    /** A timed-out task that ignores its interrupt: counted as a time-out, its slot as overrunning. */
+    @Test
+    void timeoutsAndOverrunningSlotsAreMeasured() throws Exception {
+        String name = uniqueName();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (Scheduler scheduler = Scheduler.builder().name(name).maxConcurrent(1).build()) {
+            new SchedulerMetrics(scheduler).bindTo(registry);
+            TaskHandle<Integer> stubborn = scheduler.submit(TaskSpec.of("stubborn", () -> {
+                started.countDown();
+                for (;;) {
+                    try {
+                        if (release.await(TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                            return 1;
+                        }
+                    } catch (InterruptedException ignored) {
+                        // keeps its slot past its deadline
+                    }
+                }
+            }).withTimeout(java.time.Duration.ofMillis(20)));
+            assertTrue(started.await(TIMEOUT_MS, TimeUnit.MILLISECONDS));
+            assertThrows(ExecutionException.class, () -> stubborn.future().get(TIMEOUT_MS, TimeUnit.MILLISECONDS));
+            assertEquals(1.0, counter(registry, "gepa.scheduler.timeouts", name));
+            assertEquals(1.0, counter(registry, "gepa.scheduler.failed", name));
+            assertEquals(1.0, gauge(registry, "gepa.scheduler.overrunning", name));
+            release.countDown();
+            awaitCondition("the slot is given back", () -> scheduler.status().running() == 0);
+            assertEquals(0.0, gauge(registry, "gepa.scheduler.overrunning", name));
         }
     }
 
