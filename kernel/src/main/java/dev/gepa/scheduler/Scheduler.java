@@ -63,11 +63,13 @@ public interface Scheduler extends AutoCloseable {
      * pending task cancelled), without polling. Waiting submitters are served in arrival order
      * among themselves; a plain {@link #submit} that finds room takes it without waiting its
      * turn, so a waiter may find a freed place already taken and wait on, within its own
-     * {@code maxWait}. Shutdown wakes every waiter, which is then refused with
+     * {@code maxWait}; a waiter whose time runs out before its turn comes is refused without
+     * having tried. Shutdown wakes every waiter, which is then refused with
      * {@link RejectionReason#SHUTDOWN}.
      *
      * @param spec    the task to run
-     * @param maxWait the longest time to wait for room; zero tries once, as {@link #submit}
+     * @param maxWait the longest time to wait for room; with zero it is accepted only if there
+     *                is room and no other submitter waits
      * @param <T>     the type of the evaluator's value
      * @return the handle of the accepted task
      * @throws NullPointerException     if {@code spec} or {@code maxWait} is null

@@ -21,9 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * generation.cancel(true);   // superseded: pending members free their places at once
  * }</pre>
  *
- * <p>A group holds its members' handles and reads their states; it adds nothing to the
- * scheduler's own paths. {@link #whenAllDone()} completes on the thread that finishes the last
- * member (a carrier, or a canceller), as the members' own futures do.
+ * <p>A group holds its members' handles and reads their states. It asks each member for its
+ * future (so each member's end completes one, as any task's does once its future was asked
+ * for); {@link #whenAllDone()} completes on the thread that finishes the last member (a
+ * carrier, a canceller, or the deadline thread), as the members' own futures do.
  *
  * @param <T> the type of the members' values
  */
@@ -37,7 +38,11 @@ public final class TaskGroup<T> {
         for (TaskHandle<T> member : members) {
             member.future().whenComplete((value, failure) -> {
                 if (unfinished.decrementAndGet() == 0) {
-                    allDone.complete(results());
+                    try {
+                        allDone.complete(results());
+                    } catch (Throwable noMemory) { // it must complete, whatever happens
+                        allDone.completeExceptionally(noMemory);
+                    }
                 }
             });
         }
@@ -80,8 +85,9 @@ public final class TaskGroup<T> {
     }
 
     /**
-     * Cancels every member that is not final yet: pending members never run and free their
-     * places in the bound at once; running ones are interrupted if
+     * Cancels every member that is not final yet, one after the other: a member still pending
+     * when its turn comes never runs and frees its place in the bound at once (one that a carrier
+     * claims before its turn is running by then); running ones are interrupted if
      * {@code mayInterruptIfRunning}, and otherwise left to finish (as
      * {@link TaskHandle#cancel(boolean)} does for each).
      *
@@ -137,8 +143,9 @@ public final class TaskGroup<T> {
 
     /**
      * A future completed once every member is final, with each member's final result in
-     * {@link #members()} order (completed, failed or cancelled alike: it never completes
-     * exceptionally). Completing or cancelling this future does nothing to the members.
+     * {@link #members()} order (completed, failed or cancelled alike: it completes exceptionally
+     * only if the list of results cannot be made, for lack of memory). Completing or cancelling
+     * the returned future does nothing to the members or to the group.
      *
      * @return the future; a new dependent of one shared future at each call
      */

@@ -159,6 +159,55 @@ class DeadlineTest {
         }
     }
 
+    /**
+     * Tasks that finish long before their deadline do not pile up in the deadline thread: it
+     * sleeps until the earliest deadline, so it is woken to drain and compact once its hand-over
+     * queue outgrows twice the most tasks that can be live. (It held every such task before.)
+     */
+    @Test
+    void finishedTasksWithDistantDeadlinesDoNotPileUp() throws Exception {
+        int tasks = 20_000;
+        try (Scheduler s = Scheduler.builder().maxConcurrent(1).maxQueueSize(100).build()) {
+            TaskSpec<Integer> spec = TaskSpec.of("quick", () -> 1).withTimeout(Duration.ofHours(1));
+            for (int i = 0; i < tasks; i++) {
+                s.submit(spec, Duration.ofSeconds(30));
+            }
+            TestSupport.quietStatus(s);
+            int bound = 2 * 2 * (100 + 1) + 64; // hand-over queue and heap, each at most about twice the live tasks
+            TestSupport.awaitCondition("the deadline thread holds at most " + bound + " tasks",
+                    () -> dev.gepa.scheduler.internal.KernelProbe.deadlinesHeld(s) <= bound);
+        }
+    }
+
+    /**
+     * A timed-out task's callback runs on the deadline thread and may leave its interrupt set;
+     * the thread must still park (it spun at full speed before) and keep later deadlines.
+     */
+    @Test
+    void aCallbackThatLeavesAnInterruptDoesNotMakeTheDeadlineThreadSpin() throws Exception {
+        String name = "interrupting-callback-" + System.nanoTime();
+        try (Scheduler s = Scheduler.builder().name(name).maxConcurrent(1).build();
+             Blocker<Integer> gate = new Blocker<>(0)) {
+            s.submit(TaskSpec.of("gate", gate));
+            gate.awaitStarted();
+            TaskHandle<Integer> late = s.submit(TaskSpec.of("late", () -> 1).withTimeout(Duration.ofMillis(1)));
+            CountDownLatch calledBack = new CountDownLatch(1);
+            late.future().whenComplete((v, e) -> {
+                Thread.currentThread().interrupt();
+                calledBack.countDown();
+            });
+            TestSupport.await(calledBack, "the callback on the deadline thread");
+            Thread deadlineThread = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals(name + "-deadlines")).findFirst().orElseThrow();
+            // a park with the interrupt set returns at once: the thread must clear it and park,
+            // not loop through park for ever (burning a core) with the interrupt still set
+            TestSupport.awaitCondition("the deadline thread clears the interrupt and parks",
+                    () -> !deadlineThread.isInterrupted() && deadlineThread.getState() == Thread.State.WAITING);
+            TaskHandle<Integer> later = s.submit(TaskSpec.of("later", () -> 2).withTimeout(Duration.ofMillis(1)));
+            assertThrows(ExecutionException.class, () -> TestSupport.get(later.future()));
+        }
+    }
+
     @Test
     void timeoutsAreValidatedByName() {
         TaskSpec<Integer> spec = TaskSpec.of("t", () -> 1);

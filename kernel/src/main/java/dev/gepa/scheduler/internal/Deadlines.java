@@ -20,8 +20,12 @@ import java.util.concurrent.locks.LockSupport;
  * alone moves them into a binary heap ordered by due time, times out whatever is due, and parks
  * until the earliest due time. A task that ends before its deadline stays in the heap until
  * then (its time-out is then a no-op); so that finished tasks cannot pile up, the heap is
- * compacted (final tasks dropped, one linear pass) whenever it holds more than twice the most
- * tasks that can be live at once: memory stays O({@code maxQueueSize + maxConcurrent}).
+ * compacted (final tasks dropped, one linear pass) whenever it holds more than
+ * {@code compactAbove}, twice the most tasks that can be live at once. And since a thread that
+ * sleeps until an early deadline would not see later ones arrive, a submitter that finds
+ * {@code incoming} longer than {@code compactAbove} wakes it too, to drain and compact: memory
+ * stays O({@code maxQueueSize + maxConcurrent}) whatever the timeouts, at one linear pass per
+ * {@code compactAbove} timed submits.
  *
  * <p>Wake-up protocol. {@code wakeAt} is AWAKE while the thread works, else the due time it
  * sleeps until (FOREVER with an empty heap). The thread publishes {@code wakeAt} (a volatile
@@ -41,14 +45,21 @@ final class Deadlines implements Runnable {
     private static final long AWAKE = Long.MIN_VALUE;
     private static final long FOREVER = Long.MAX_VALUE;
 
+    /** The thread is not started (or its start failed). */
+    private static final int NEW = 0;
+    /** A submitter is starting it. */
+    private static final int STARTING = 1;
+    /** It runs. */
+    private static final int STARTED = 2;
+
     private static final VarHandle WAKE_AT;
-    private static final VarHandle STARTED;
+    private static final VarHandle START_STATE;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             WAKE_AT = l.findVarHandle(Deadlines.class, "wakeAt", long.class);
-            STARTED = l.findVarHandle(Deadlines.class, "started", boolean.class);
+            START_STATE = l.findVarHandle(Deadlines.class, "startState", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -59,7 +70,7 @@ final class Deadlines implements Runnable {
     private final MessagePassingQueue<Task<?>> incoming = new MpscUnboundedXaddArrayQueue<>(64, 2);
     /** The deadline thread's alone. */
     private final PriorityQueue<Task<?>> heap = new PriorityQueue<>(new ByDueTime());
-    private volatile boolean started;
+    private volatile int startState; // NEW
     private volatile Thread thread;
     private volatile long wakeAt = AWAKE;
     private volatile boolean stopped;
@@ -79,19 +90,30 @@ final class Deadlines implements Runnable {
      * deadline.
      */
     void ensureStarted() {
-        if (started) {
-            return;
-        }
-        Thread t = new Thread(this, threadName);
-        t.setDaemon(true);
-        if (STARTED.compareAndSet(this, false, true)) {
-            thread = t;
-            try {
-                t.start();
-            } catch (Throwable e) {
-                thread = null;
-                started = false; // the next submit with a timeout tries again
-                throw e;
+        for (int spins = 0; ; spins++) {
+            int state = startState;
+            if (state == STARTED) {
+                return;
+            }
+            if (state == NEW && START_STATE.compareAndSet(this, NEW, STARTING)) {
+                boolean running = false;
+                try {
+                    // no inherited thread-locals: user callbacks run here, not the submitter's
+                    Thread t = new Thread(null, this, threadName, 0, false);
+                    t.setDaemon(true);
+                    thread = t;
+                    t.start();
+                    running = true;
+                } finally {
+                    startState = running ? STARTED : NEW; // a failed start: the next one tries again
+                }
+                return;
+            }
+            // another submitter is starting it: until it has, no deadline may be handed over
+            if (spins < 1024) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
             }
         }
     }
@@ -101,9 +123,14 @@ final class Deadlines implements Runnable {
         incoming.offer(task);
         VarHandle.fullFence(); // pairs with the thread's store of wakeAt before its check
         long w = wakeAt;
-        if (w != AWAKE && (w == FOREVER || task.dueNanos - w < 0)) {
+        if (w != AWAKE && (w == FOREVER || task.dueNanos - w < 0 || incoming.size() > compactAbove)) {
             LockSupport.unpark(thread);
         }
+    }
+
+    /** Tasks held here, handed over or in the heap; racy, for tests of the memory bound. */
+    int heldForTest() {
+        return incoming.size() + heap.size();
     }
 
     /** At termination: the thread exits. */
@@ -140,6 +167,7 @@ final class Deadlines implements Runnable {
                 first = heap.peek();
                 long due = first == null ? FOREVER : first.dueNanos;
                 WAKE_AT.setVolatile(this, due);
+                Thread.interrupted(); // a callback may have left it set: park would not park
                 if (incoming.isEmpty() && !stopped) {
                     if (due == FOREVER) {
                         LockSupport.park(this);

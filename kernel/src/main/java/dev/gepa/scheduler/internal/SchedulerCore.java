@@ -144,7 +144,9 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
      * How often status() tries the consumer role, to look at the levels' oldest tasks, before it
      * settles for what the last look saw: a carrier holds the role for one claim only.
      */
-    private static final int STATUS_ROLE_TRIES = 256;
+    private static final int STATUS_ROLE_TRIES = 16;
+
+    private static final Priority[] PRIORITIES = Priority.values();
 
     /** The least tombstone count that triggers a purge. */
     private static final int MIN_PURGE_THRESHOLD = 64;
@@ -168,13 +170,12 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     /** Pending tasks timed out; also counted in {@code pendingCancels}, which frees the bound. */
     private final LongAdder pendingTimeouts = new LongAdder();
     private final Deadlines deadlines;
+    /** The scheduler's name, or a unique one for an unnamed scheduler: its threads' names start so. */
+    private final String threadBaseName;
     private final LongAdder rejectedFull = new LongAdder();
     private final LongAdder rejectedShutdown = new LongAdder();
-    /**
-     * The head times a status reader last saw ({@link #oldestSubmittedAt()}), for a reader that
-     * cannot take the consumer role; null until one could.
-     */
-    private volatile long[] lastSeenHeads;
+    /** The last look at the levels' heads ({@link #lookAtHeads()}); null until one was made. */
+    private volatile HeadLook lastLook;
     private final LongAdder runningCancels = new LongAdder();
 
     private final long startNanos;
@@ -191,8 +192,8 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         this.purgeThreshold = Math.max(MIN_PURGE_THRESHOLD, maxQueueSize);
         this.admissionCeiling = maxQueueSize + 2 * purgeThreshold;
         this.pool = new CarrierPool(this, config.maxConcurrent(), this::onTerminated);
-        this.deadlines = new Deadlines((config.name() != null ? config.name() : "gepa-scheduler") + "-deadlines",
-                maxQueueSize + config.maxConcurrent());
+        this.threadBaseName = config.name() != null ? config.name() : "gepa-scheduler-" + UNNAMED.incrementAndGet();
+        this.deadlines = new Deadlines(threadBaseName + "-deadlines", maxQueueSize + config.maxConcurrent());
         setAdmitLimit(maxQueueSize);
         this.startNanos = System.nanoTime();
         Instant now = Instant.now();
@@ -214,7 +215,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             throw new IllegalStateException("a scheduler named '" + name + "' is already running");
         }
         ThreadFactory factory = config.threadFactory() != null ? config.threadFactory()
-                : defaultThreadFactory(name != null ? name : "gepa-scheduler-" + UNNAMED.incrementAndGet());
+                : defaultThreadFactory(core.threadBaseName);
         try {
             core.pool.start(factory);
         } catch (Throwable e) {
@@ -238,7 +239,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     }
 
     private static int levelCount(SchedulerConfig config) {
-        return config.enablePriorities() ? Priority.values().length : 1;
+        return config.enablePriorities() ? PRIORITIES.length : 1;
     }
 
     private static ThreadFactory defaultThreadFactory(String baseName) {
@@ -355,6 +356,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             }
             tasks.add(task);
         }
+        TaskGroup<T> group = TaskGroup.of(tasks); // before admission: it allocates
         StackHeadroom.ensure(StackHeadroom.SUBMIT_FRAMES); // as in enqueue: nothing may strand the admission
         int verdict = admit(tasks.size());
         if (verdict != ADMITTED) {
@@ -368,7 +370,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             return null;
         }
         publish(tasks);
-        return TaskGroup.of(tasks);
+        return group;
     }
 
     private <T> Task<T> newTask(TaskSpec<T> spec, long submittedNanos) {
@@ -429,14 +431,19 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
                 inboxes.offer(task, level(task.spec));
             }
         } finally {
-            for (int i = queued; i < tasks.size(); i++) { // only after an Error
-                undoAdmission(tasks.get(i));
-            }
-        }
-        wakeACarrierAfterPublishing(); // the first claim wakes the next carrier while work is left
-        for (Task<?> task : tasks) {
-            if (task.spec.timeout() != null) {
-                deadlines.add(task);
+            try {
+                for (int i = queued; i < tasks.size(); i++) { // only after an Error
+                    undoAdmission(tasks.get(i));
+                }
+            } finally {
+                if (queued > 0) { // whatever was thrown: the queued ones are live
+                    wakeACarrierAfterPublishing(); // the first claim wakes the next carrier
+                    for (int i = 0; i < queued; i++) {
+                        if (tasks.get(i).spec.timeout() != null) {
+                            deadlines.add(tasks.get(i));
+                        }
+                    }
+                }
             }
         }
     }
@@ -662,12 +669,18 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
 
     /**
      * The count of a pending task's time-out, before FAILED is published: a failure for the
-     * statistics, and for admission a pending task withdrawn, as a pending cancel is (counted
-     * in that order: see status()).
+     * statistics, and for admission a pending task withdrawn, as a pending cancel is. The
+     * cancel count first: status() reads the time-outs first, so it never subtracts a time-out
+     * from a cancel count that does not hold it yet.
      */
     void onPendingTimedOut(Task<?> task) {
-        pendingTimeouts.increment();
         onPendingCancelled(task);
+        pendingTimeouts.increment();
+    }
+
+    /** A place in the bound was given back: lets the head waiter try (see {@link WaitingRoom}). */
+    void signalWaiters() {
+        waitingRoom.signalIfWaiting();
     }
 
     /** The count of a running cancel, before CANCELLED is published. */
@@ -765,7 +778,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         }
         long nRunningCancels = runningCancels.sum();
         long nRunningTimeouts = runningTimeouts.sum();
-        long nPendingTimeouts = pendingTimeouts.sum(); // before pendingCancels, which counts them after
+        long nPendingTimeouts = pendingTimeouts.sum(); // before pendingCancels, which counts them first
         long nRejectedFull = rejectedFull.sum();
         long nRejected = nRejectedFull + rejectedShutdown.sum();
         // the admission figures as one snapshot: a double collect of counters that only grow
@@ -808,46 +821,57 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         if (!priorities) {
             return List.of();
         }
-        Priority[] priorities = Priority.values();
-        long[] heads = timing ? oldestSubmittedAt() : null;
-        SchedulerStatus.LevelStatus[] levels = new SchedulerStatus.LevelStatus[priorities.length];
+        HeadLook look = timing ? lookAtHeads() : null;
+        SchedulerStatus.LevelStatus[] levels = new SchedulerStatus.LevelStatus[PRIORITIES.length];
         for (int level = 0; level < levels.length; level++) {
             long released = inboxes.claimedAt(level) + lvPendingCancelsAt(level);
             long waiting = Math.min(pending, Math.max(0L, inboxes.offersAt(level) - released));
-            long head = heads == null ? 0L : heads[level];
-            Duration oldest = waiting == 0 || head == 0L ? Duration.ZERO
-                    : Duration.ofNanos(Math.max(0L, now - head));
-            levels[level] = new SchedulerStatus.LevelStatus(priorities[level], (int) waiting, oldest);
+            Duration oldest = Duration.ZERO;
+            if (waiting > 0 && look != null) {
+                // no head seen: every task now waiting there came after the look
+                long since = look.heads[level] != 0L ? look.heads[level] : look.atNanos;
+                oldest = Duration.ofNanos(Math.max(0L, now - since));
+            }
+            levels[level] = new SchedulerStatus.LevelStatus(PRIORITIES[level], (int) waiting, oldest);
         }
         return List.of(levels);
     }
 
+    /** Each level's oldest queued task's submit time (0: none), as one look at {@code atNanos} saw them. */
+    private static final class HeadLook {
+        final long[] heads = new long[PRIORITIES.length];
+        long atNanos;
+    }
+
     /**
-     * Each level's oldest queued task's submit time (0 for none), seen under the consumer role
-     * if it can be had within {@link #STATUS_ROLE_TRIES}, else as the last look saw it (null if
-     * none could): the role's holder alone may look at a queue's head. Holding it, the reader
-     * only drops tombstones and looks (bounded work); it wakes a carrier after giving the role
-     * up if one missed it meanwhile, as every holder must.
+     * Looks at each level's oldest queued task under the consumer role if it can be had within
+     * {@link #STATUS_ROLE_TRIES}, else returns the last look (null if there was none): the role's
+     * holder alone may look at a queue's head. Holding it, the reader only drops tombstones and
+     * looks (bounded work, nothing allocated); after giving it up it wakes a carrier if one
+     * missed it meanwhile, as every holder must, and a waiting submitter, for the dropped
+     * tombstones may have made room under the admission ceiling.
      */
-    private long[] oldestSubmittedAt() {
+    private HeadLook lookAtHeads() {
+        HeadLook look = new HeadLook(); // before the role: nothing may throw while it is held
         for (int attempt = 0; attempt < STATUS_ROLE_TRIES; attempt++) {
             if (inboxes.tryAcquireRole()) {
-                long[] heads = new long[Priority.values().length];
                 try {
-                    for (int level = 0; level < heads.length; level++) {
-                        heads[level] = inboxes.oldestSubmittedAt(level);
+                    look.atNanos = System.nanoTime();
+                    for (int level = 0; level < look.heads.length; level++) {
+                        look.heads[level] = inboxes.oldestSubmittedAt(level);
                     }
                 } finally {
                     if (inboxes.releaseRole()) {
                         signalIfWorkLeft();
                     }
                 }
-                lastSeenHeads = heads;
-                return heads;
+                waitingRoom.signalIfWaiting();
+                lastLook = look;
+                return look;
             }
             Thread.onSpinWait();
         }
-        return lastSeenHeads;
+        return lastLook;
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -856,15 +880,17 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     public void shutdown() {
         StackHeadroom.ensure(StackHeadroom.SUBMIT_FRAMES); // an error inside wakeAll could strand a carrier
         orCtl(SHUTDOWN);
-        waitingRoom.wakeAll();
-        pool.wakeAll();
+        try {
+            pool.wakeAll();
+        } finally {
+            waitingRoom.wakeAll(); // last: it allocates an iterator, and carriers come first
+        }
     }
 
     @Override
     public List<TaskHandle<?>> shutdownNow() {
         StackHeadroom.ensure(StackHeadroom.CANCEL_FRAMES);
         orCtl(SHUTDOWN | STOP); // no more admission, no more claims
-        waitingRoom.wakeAll();
         ArrayList<TaskHandle<?>> cancelledNow = new ArrayList<>();
         try {
             index.forEach(task -> {
@@ -878,10 +904,14 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             // the scan then misses from its list; and whatever the scan threw, carriers must
             // discard what is left and exit, and the futures cancelled so far must complete
             orCtl(DISCARD);
-            pool.wakeAll();
-            // only now the futures, whose callbacks may block, throw, or call close(): every
-            // task is final and every carrier told to stop before the first callback runs
-            completeFutures(cancelledNow, 0);
+            try {
+                pool.wakeAll();
+                waitingRoom.wakeAll();
+            } finally {
+                // only now the futures, whose callbacks may block, throw, or call close(): every
+                // task is final and every carrier told to stop before the first callback runs
+                completeFutures(cancelledNow, 0);
+            }
         }
         return cancelledNow;
     }
@@ -980,6 +1010,11 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     /** Id-table slots in use (pending, running and retained tasks). Exact only when quiescent. */
     int slotsInUse() {
         return index.slotsInUse();
+    }
+
+    /** Tasks the deadline thread holds (racy): memory that follows use. */
+    int deadlinesHeld() {
+        return deadlines.heldForTest();
     }
 
     /** Id-table segments allocated: memory that follows use. */

@@ -307,8 +307,12 @@ public final class Task<T> implements TaskHandle<T> {
         if (s == EXECUTING) {
             runner.interrupt(); // published before the carrier's CAS
             if (submittedNanos != 0L) {
-                while ((long) STARTED_NANOS.getAcquire(this) == 0L) {
-                    Thread.onSpinWait(); // the carrier's very next store
+                for (int spins = 0; (long) STARTED_NANOS.getAcquire(this) == 0L; spins++) {
+                    if (spins < 1024) {
+                        Thread.onSpinWait(); // the carrier's very next store
+                    } else {
+                        Thread.yield(); // the carrier was descheduled: let it run
+                    }
                 }
             }
         }
@@ -392,6 +396,9 @@ public final class Task<T> implements TaskHandle<T> {
      */
     private void afterCancelled(boolean wasPending, boolean completeFuture) {
         try {
+            if (wasPending) {
+                core.signalWaiters(); // its place is free: before callbacks that may block
+            }
             core.retire(this);
         } finally {
             try {

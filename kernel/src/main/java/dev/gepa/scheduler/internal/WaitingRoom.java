@@ -26,13 +26,23 @@ import java.util.concurrent.locks.LockSupport;
  * head waiter. Either the waiter's attempt sees the freed place, or the freer sees the waiter
  * and unparks it; an unpark before the park leaves a permit, so the park returns at once.
  *
- * <p>A head waiter that leaves (admitted, timed out, interrupted, or refused for shutdown)
- * unparks the next head, which then tries in its turn: several places freed at once are taken
- * one waiter after the other. Shutdown unparks every waiter; each sees SHUTDOWN in its attempt.
+ * <p>A waiter that leaves (admitted, timed out, interrupted, or refused for shutdown) unparks
+ * whoever is then at the head, which tries in its turn: several places freed at once are taken
+ * one waiter after the other. Every leaver unparks, not only a head: a waiter second in line
+ * that leaves just as the head does would otherwise take the head's wake-up with it. Shutdown unparks every waiter; each sees SHUTDOWN in its attempt.
  * The freers' cost when nobody waits is one volatile read of a line only waiters write.
  */
 final class WaitingRoom extends WaitingRoomPad1 {
-    private final ConcurrentLinkedQueue<Thread> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Thread> queue;
+
+    WaitingRoom() {
+        this(new ConcurrentLinkedQueue<>());
+    }
+
+    /** With the queue of threads given: for tests that must hold a waiter inside it. */
+    WaitingRoom(ConcurrentLinkedQueue<Thread> queue) {
+        this.queue = queue;
+    }
 
     /** What one admission attempt of a waiter found. */
     interface Attempt<R> {
@@ -76,11 +86,10 @@ final class WaitingRoom extends WaitingRoomPad1 {
             }
         } finally {
             decrementWaiting();
-            boolean wasHead = queue.peek() == me;
             queue.remove(me);
-            if (wasHead) {
-                wakeHead(); // the next in line tries in its turn
-            }
+            // always: had it been second in line when the head left, the head's wake-up went to
+            // it, and the one now at the head would sleep past a free place
+            wakeHead();
         }
     }
 

@@ -19,6 +19,11 @@ public final class KernelProbe {
         return ((SchedulerCore) scheduler).slotsInUse();
     }
 
+    /** Tasks held by the deadline thread, handed over or in its heap; racy. */
+    public static int deadlinesHeld(Scheduler scheduler) {
+        return ((SchedulerCore) scheduler).deadlinesHeld();
+    }
+
     /** Id-table segments allocated. */
     public static int tableSegments(Scheduler scheduler) {
         return ((SchedulerCore) scheduler).tableSegments();

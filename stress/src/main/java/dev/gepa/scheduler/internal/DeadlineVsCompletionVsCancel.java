@@ -9,6 +9,7 @@ import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.ZL_Result;
 import org.openjdk.jcstress.infra.results.ZZL_Result;
 
 import java.util.concurrent.CompletableFuture;
@@ -106,6 +107,29 @@ public final class DeadlineVsCompletionVsCancel {
         @Arbiter
         public void arbiter(ZZL_Result r) {
             r.r3 = audit(core, task, probe);
+        }
+    }
+
+    @JCStressTest
+    @Description("SchedulerCore: a pending time-out counts as a pending cancel (which frees the "
+            + "bound) and as a time-out (which status() subtracts from the cancels), in that order, "
+            + "and status() reads the time-outs first: no snapshot shows a negative cancel count.")
+    @Outcome(id = "true, ok", expect = ACCEPTABLE, desc = "Every snapshot is possible.")
+    @Outcome(expect = FORBIDDEN, desc = "A snapshot with a negative figure (cancelled below zero) "
+            + "or more finished than submitted.")
+    @State
+    public static class VersusStatus {
+        final SchedulerCore core = Stress.seam(1, 4, 4);
+        final Task<Object> task = Stress.submit(core, new Stress.Probe());
+
+        @Actor
+        public void deadline(ZL_Result r) {
+            r.r1 = task.timeOut();
+        }
+
+        @Actor
+        public void reader(ZL_Result r) {
+            r.r2 = Stress.snapshotProblems(core.status());
         }
     }
 
