@@ -50,14 +50,15 @@ import java.lang.invoke.VarHandle;
  * with the earliest submit time (a tie goes to the more urgent level). If none is, it does what
  * the strict claim does: takes the most urgent level's head, or reports STALLED if the most
  * urgent level holding anything has its next task not stored yet. A level whose next task is
- * not stored has no head to offer: an overdue pick passes it (that task's submit has not
- * returned), a strict pick stops there. The claim looks before it takes, at every level: the
- * heads it saw stay the heads (only the role holder polls), so after the scan it re-checks
- * that each level it saw empty is still empty and each level it saw stalled is still unstored,
- * and starts over if not. The levels were then, at the instant the scan ended, as it saw them:
- * the claim takes effect at that instant. A start-over follows a level's step from empty to
- * holding a task or from stalled to stored, or a cancel of the pick, so a claim starts over at
- * most twice per level plus once per head cancelled meanwhile. Hence, with the guard on:
+ * not stored has no head to offer: an overdue pick passes it (and the tasks stored behind
+ * it), as it may pass any task; a strict pick stops there. The claim looks before it takes, at
+ * every level: the heads it saw stay the heads (only the role holder polls), so after the scan
+ * it re-checks that each level it saw empty is still empty and each level it saw stalled is
+ * still unstored, and starts over if not. The levels were then, at the instant the scan ended,
+ * as it saw them: the claim takes effect at that instant (model-checked with a bound no task
+ * reaches by GuardedClaimLinearizabilityTest). A start-over follows a level's step from empty
+ * to holding a task or from stalled to stored, or a cancel of the pick, so a claim starts over
+ * at most twice per level plus once per head cancelled meanwhile. Hence, with the guard on:
  * <ul>
  * <li>when a claim takes effect and some level's head is overdue, the claim takes an overdue
  *     head, whatever the levels, and of those the one submitted first: the longest waiting;</li>
