@@ -221,9 +221,14 @@ class StarvationGuardTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             gate.release();
-            Bounded.close(scheduler, TestSupport.TIMEOUT);
+            try {
+                Bounded.close(scheduler, TestSupport.TIMEOUT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while closing the scheduler", e);
+            }
         }
     }
 }
