@@ -3,6 +3,7 @@ package dev.gepa.scheduler;
 import dev.gepa.scheduler.internal.SchedulerConfig;
 import dev.gepa.scheduler.internal.SchedulerCore;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 
@@ -29,6 +30,7 @@ public final class SchedulerBuilder {
     private ThreadFactory threadFactory;
     private int resultRetention = DEFAULT_RESULT_RETENTION;
     private boolean taskTiming = true;
+    private Duration starvationBound;
 
     SchedulerBuilder() { }
 
@@ -147,7 +149,8 @@ public final class SchedulerBuilder {
      * queue-wait figures of {@link SchedulerStatus}. On by default. Off, the kernel reads no
      * clock on any task's path: the handle's times are empty ({@code submittedAt()} throws
      * {@link IllegalStateException}) and the time figures of the status read zero; every count
-     * is still kept.
+     * is still kept. Off cannot go with a {@link #starvationBound(Duration) starvationBound},
+     * which compares submit times ({@link #build()} refuses the two together).
      *
      * @param taskTiming whether each task's times are recorded
      * @return this builder
@@ -158,14 +161,67 @@ public final class SchedulerBuilder {
     }
 
     /**
+     * Turns on the starvation guard: a pending task that has waited longer than
+     * {@code starvationBound} is <em>overdue</em>, and is dispatched before every task that is
+     * not, whatever their priorities. Off by default: dispatch is then strictly by priority, and
+     * a steady stream of urgent tasks can keep a LOW task waiting indefinitely.
+     *
+     * <p>With the guard on, each dispatch picks as follows. If some task is overdue, it takes
+     * the overdue task that has waited longest (submitted first; on a tie, the more urgent
+     * one). If none is, it takes the most urgent task, FIFO within a priority, exactly as
+     * without the guard: a task whose submit has returned is never passed over in favour of a
+     * less urgent task that is not overdue. The guard compares each priority's next task only,
+     * so the order within a priority stays FIFO; submits that race each other may queue a
+     * little out of time order, and "longest waiting" holds up to that. A task counts as
+     * overdue by the clock read when the dispatch begins: it may be seen overdue a moment late,
+     * never early. The bound is not a deadline: it preempts no running task, and overdue tasks
+     * wait for free carriers and for each other, oldest first.
+     *
+     * <p>The guard compares submit times, so it needs {@link #taskTiming(boolean) taskTiming}
+     * on (the default): {@link #build()} refuses the two together. With
+     * {@link #enablePriorities(boolean) enablePriorities(false)} the bound is accepted and
+     * changes nothing: FIFO dispatch already takes the task that has waited longest. With the
+     * guard off, dispatch costs nothing more than before; on, each dispatch reads the clock
+     * once and looks at the next task of every priority.
+     *
+     * <pre>{@code
+     * Scheduler scheduler = Scheduler.builder()
+     *         .maxConcurrent(4)
+     *         .starvationBound(Duration.ofSeconds(30)) // no task waits behind newer ones past 30 s
+     *         .build();
+     * }</pre>
+     *
+     * @param starvationBound how long a pending task may wait before it is dispatched ahead of
+     *                        every task that has waited less; positive
+     * @return this builder
+     * @throws NullPointerException     if {@code starvationBound} is null
+     * @throws IllegalArgumentException if {@code starvationBound} is zero or negative
+     */
+    public SchedulerBuilder starvationBound(Duration starvationBound) {
+        Objects.requireNonNull(starvationBound, "starvationBound must not be null");
+        if (starvationBound.isNegative() || starvationBound.isZero()) {
+            throw new IllegalArgumentException("starvationBound must be positive, was " + starvationBound);
+        }
+        this.starvationBound = starvationBound;
+        return this;
+    }
+
+    /**
      * Builds the scheduler and starts its carrier threads.
      *
      * @return the running scheduler
-     * @throws IllegalStateException if the name is already registered by a live scheduler, or
-     *                               the thread factory returns null
+     * @throws IllegalArgumentException if a {@link #starvationBound(Duration) starvationBound} is
+     *                                  set with {@link #taskTiming(boolean) taskTiming(false)}
+     * @throws IllegalStateException    if the name is already registered by a live scheduler, or
+     *                                  the thread factory returns null
      */
     public Scheduler build() {
-        return SchedulerCore.start(new SchedulerConfig(maxConcurrent, maxQueueSize,
-                enablePriorities, capacityThreshold, name, threadFactory, resultRetention, taskTiming));
+        if (starvationBound != null && !taskTiming) {
+            throw new IllegalArgumentException("starvationBound(" + starvationBound + ") needs "
+                    + "taskTiming(true), but taskTiming(false) is set: the starvation guard compares "
+                    + "the tasks' submit times, which are then not recorded");
+        }
+        return SchedulerCore.start(new SchedulerConfig(maxConcurrent, maxQueueSize, enablePriorities,
+                capacityThreshold, name, threadFactory, resultRetention, taskTiming, starvationBound));
     }
 }

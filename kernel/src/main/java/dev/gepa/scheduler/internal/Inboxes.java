@@ -42,6 +42,40 @@ import java.lang.invoke.VarHandle;
  * and at the re-check was empty in between, at the instant the task was seen: the claim takes
  * effect at that instant (linearizable; model-checked by SchedulerLinearizabilityTest).
  *
+ * <p>The starvation guard, opt-in ({@code starvationBoundNanos} above 0, more than one level).
+ * Off, {@link #claimNext()} is the strict claim above behind one branch on a final field. On,
+ * a claim reads the clock once, as it begins ({@code now}), and looks at every level's head
+ * (its first live task; tombstones at the heads are dropped). A head is <em>overdue</em> if
+ * {@code now - submittedNanos > bound}. If a head is overdue, the claim takes the overdue head
+ * with the earliest submit time (a tie goes to the more urgent level). If none is, it does what
+ * the strict claim does: takes the most urgent level's head, or reports STALLED if the most
+ * urgent level holding anything has its next task not stored yet. A level whose next task is
+ * not stored has no head to offer: an overdue pick passes it (and the tasks stored behind
+ * it), as it may pass any task; a strict pick stops there. The claim looks before it takes, at
+ * every level: the heads it saw stay the heads (only the role holder polls), so after the scan
+ * it re-checks that each level it saw empty is still empty and each level it saw stalled is
+ * still unstored, and starts over if not. The levels were then, at the instant the scan ended,
+ * as it saw them: the claim takes effect at that instant (model-checked with a bound no task
+ * reaches by GuardedClaimLinearizabilityTest). A start-over follows a level's step from empty
+ * to holding a task or from stalled to stored, or a cancel of the pick, so a claim starts over
+ * at most twice per level plus once per head cancelled meanwhile. Hence, with the guard on:
+ * <ul>
+ * <li>when a claim takes effect and some level's head is overdue, the claim takes an overdue
+ *     head, whatever the levels, and of those the one submitted first: the longest waiting;</li>
+ * <li>when no head is overdue, the order is strict priority as above: a task whose submit has
+ *     returned is never passed over by a less urgent one that is not overdue;</li>
+ * <li>within a level the order stays FIFO: only heads are compared. A task's time is read as
+ *     its submit begins, before it is queued, so submits that race each other may queue out of
+ *     time order, and "longest waiting" holds up to that skew; so does the choice when a head
+ *     that was not picked is cancelled between the look and the take (the next task of its
+ *     level was queued after it);</li>
+ * <li>overdue is judged by the clock read as the claim begins: a task may count as overdue up
+ *     to one scan late, never early. The bound orders claims; it preempts no running task, and
+ *     overdue tasks wait for each other, oldest first.</li>
+ * </ul>
+ * The cost, on: one clock read per claim, a look at every level's head, and a second look at
+ * each level that had none; the strict claim stops at the first level holding a task.
+ *
  * <p>Counters written by the role holder alone, with release stores, and read by producers for
  * admission: {@code claimed} (tasks claimed for running) and {@code dequeued} (queue entries
  * removed: claims, dropped tombstones and discarded tasks).
@@ -67,8 +101,22 @@ final class Inboxes extends InboxesPad1 {
     /** Tasks claimed per level; written by the role holder only, with release stores. */
     private final long[] claimedAt;
 
+    /**
+     * The starvation bound in nanoseconds; 0 for strict priority (the guard is off). Off with a
+     * single level too: a FIFO's head is its oldest task, the one the guard would pick.
+     */
+    private final long starvationBoundNanos;
+
+    /**
+     * @param starvationBoundNanos how long a task may wait before it is overdue (see the notes);
+     *                             0 for strict priority
+     */
     @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array of queues
-    Inboxes(int levels, int maxQueueSize) {
+    Inboxes(int levels, int maxQueueSize, long starvationBoundNanos) {
+        if (levels < 1 || levels > Integer.SIZE || starvationBoundNanos < 0) { // a level is a bit of an int
+            throw new IllegalArgumentException("levels=" + levels + ", starvationBoundNanos=" + starvationBoundNanos);
+        }
+        this.starvationBoundNanos = levels > 1 ? starvationBoundNanos : 0L;
         int chunk = Math.max(16, Math.min(1024, Integer.highestOneBit(maxQueueSize)));
         inboxes = new MessagePassingQueue[levels];
         backlogs = new Backlog[levels];
@@ -129,6 +177,9 @@ final class Inboxes extends InboxesPad1 {
      *         is not stored yet (see the notes)
      */
     Task<?> claimNext() {
+        if (starvationBoundNanos != 0L) {
+            return claimGuarded();
+        }
         long claims = lpClaimed();
         long removed = lpDequeued();
         try {
@@ -159,6 +210,81 @@ final class Inboxes extends InboxesPad1 {
                     }
                 }
                 return null;
+            }
+        } finally {
+            soDequeued(removed);
+            soClaimed(claims);
+        }
+    }
+
+    /**
+     * {@link #claimNext()} with the starvation guard on: claims the overdue head that has waited
+     * longest, or, if no head is overdue, the most urgent live task as the strict claim does.
+     * Reads the clock once; looks at every level's head, then re-checks the levels that had
+     * none, and starts over if one changed (see the notes).
+     */
+    private Task<?> claimGuarded() {
+        final long now = System.nanoTime();
+        final long bound = starvationBoundNanos;
+        long claims = lpClaimed();
+        long removed = lpDequeued();
+        try {
+            scan:
+            for (;;) {
+                int emptyLevels = 0;   // bit per level: nothing offered
+                int stalledLevels = 0; // bit per level: a next task not stored yet
+                Task<?> oldestOverdue = null;
+                int oldestOverdueLevel = -1;
+                Task<?> mostUrgent = null;
+                int mostUrgentLevel = -1; // the first level holding a task, stored or not
+                for (int level = 0; level < inboxes.length; level++) {
+                    Task<?> head;
+                    while ((head = peek(level)) != null && !head.isPending()) {
+                        poll(level); // a tombstone: final, and never claimed
+                        removed++;
+                    }
+                    if (head != null) {
+                        if (mostUrgentLevel < 0) {
+                            mostUrgent = head;
+                            mostUrgentLevel = level;
+                        }
+                        long stamp = head.submittedNanos;
+                        if (now - stamp > bound
+                                && (oldestOverdue == null || stamp - oldestOverdue.submittedNanos < 0)) {
+                            oldestOverdue = head; // a tie keeps the more urgent level
+                            oldestOverdueLevel = level;
+                        }
+                    } else if (!inboxes[level].isEmpty()) {
+                        stalledLevels |= 1 << level;
+                        if (mostUrgentLevel < 0) {
+                            mostUrgentLevel = level; // mostUrgent stays null: STALLED, unless overdue
+                        }
+                    } else {
+                        emptyLevels |= 1 << level;
+                    }
+                }
+                Task<?> pick = oldestOverdue != null ? oldestOverdue : mostUrgent;
+                int pickLevel = oldestOverdue != null ? oldestOverdueLevel : mostUrgentLevel;
+                if (pick == null) {
+                    return mostUrgentLevel < 0 ? null : STALLED;
+                }
+                // the heads seen are still the heads (only the role holder polls); a level seen
+                // empty must still be empty, and one seen stalled still unstored
+                for (int level = 0; level < inboxes.length; level++) {
+                    int bit = 1 << level;
+                    if ((emptyLevels & bit) != 0 ? mayHoldTasks(level)
+                            : (stalledLevels & bit) != 0 && peek(level) != null) {
+                        continue scan;
+                    }
+                }
+                poll(pickLevel); // the head peeked: the role holder is the only consumer
+                removed++;
+                if (pick.tryClaim()) {
+                    claims++;
+                    LONG_ELEMENT.setRelease(claimedAt, pickLevel, claimedAt[pickLevel] + 1);
+                    return pick;
+                }
+                // cancelled since the look: a tombstone now, dropped; look again
             }
         } finally {
             soDequeued(removed);

@@ -187,7 +187,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         this.maxQueueSize = config.maxQueueSize();
         this.priorities = config.enablePriorities();
         this.timing = config.taskTiming();
-        this.inboxes = new Inboxes(levelCount(config), maxQueueSize);
+        this.inboxes = new Inboxes(levelCount(config), maxQueueSize, config.starvationBoundNanos());
         this.index = new TaskIndex(maxQueueSize, config.maxConcurrent(), config.resultRetention());
         this.purgeThreshold = Math.max(MIN_PURGE_THRESHOLD, maxQueueSize);
         this.admissionCeiling = maxQueueSize + 2 * purgeThreshold;
