@@ -753,7 +753,6 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
 
     @Override
     public SchedulerStatus status() {
-        StackHeadroom.ensure(StackHeadroom.SUBMIT_FRAMES); // before the role is taken for the look
         // final-state counts first, ctl (submitted) last: see "Statistics"
         long nCompleted = 0;
         long nFailed = 0;
@@ -821,18 +820,23 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         if (!priorities) {
             return List.of();
         }
-        HeadLook look = timing ? lookAtHeads() : null;
+        int[] waiting = new int[PRIORITIES.length];
+        boolean anyWaiting = false;
+        for (int level = 0; level < waiting.length; level++) {
+            long released = inboxes.claimedAt(level) + lvPendingCancelsAt(level);
+            waiting[level] = (int) Math.min(pending, Math.max(0L, inboxes.offersAt(level) - released));
+            anyWaiting |= waiting[level] > 0;
+        }
+        HeadLook look = timing && anyWaiting ? lookAtHeads() : null; // no look when nothing waits
         SchedulerStatus.LevelStatus[] levels = new SchedulerStatus.LevelStatus[PRIORITIES.length];
         for (int level = 0; level < levels.length; level++) {
-            long released = inboxes.claimedAt(level) + lvPendingCancelsAt(level);
-            long waiting = Math.min(pending, Math.max(0L, inboxes.offersAt(level) - released));
             Duration oldest = Duration.ZERO;
-            if (waiting > 0 && look != null) {
+            if (waiting[level] > 0 && look != null) {
                 // no head seen: every task now waiting there came after the look
                 long since = look.heads[level] != 0L ? look.heads[level] : look.atNanos;
                 oldest = Duration.ofNanos(Math.max(0L, now - since));
             }
-            levels[level] = new SchedulerStatus.LevelStatus(PRIORITIES[level], (int) waiting, oldest);
+            levels[level] = new SchedulerStatus.LevelStatus(PRIORITIES[level], waiting[level], oldest);
         }
         return List.of(levels);
     }
@@ -853,6 +857,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
      */
     private HeadLook lookAtHeads() {
         HeadLook look = new HeadLook(); // before the role: nothing may throw while it is held
+        StackHeadroom.ensure(StackHeadroom.SUBMIT_FRAMES); // nor a StackOverflowError
         for (int attempt = 0; attempt < STATUS_ROLE_TRIES; attempt++) {
             if (inboxes.tryAcquireRole()) {
                 try {
