@@ -98,8 +98,25 @@ final class Inboxes extends InboxesPad1 {
 
     private final MessagePassingQueue<Task<?>>[] inboxes;
     private final Backlog[] backlogs;
-    /** Tasks claimed per level; written by the role holder only, with release stores. */
+    /**
+     * Tasks claimed per level, at {@link #padded(int)}; written by the role holder only, with
+     * release stores. Padded: it is written on every claim, and the objects allocated next to
+     * it (this class's arrays of queues) are read on every offer.
+     */
     private final long[] claimedAt;
+
+    /** Longs between two padded counters (and before the first, after the last): 128 bytes. */
+    static final int PAD_STRIDE = 16;
+
+    /** The index of counter {@code i} in an array made by {@link #paddedCounters(int)}. */
+    static int padded(int i) {
+        return (i + 1) * PAD_STRIDE;
+    }
+
+    /** An array of {@code n} counters, each on cache lines of its own. */
+    static long[] paddedCounters(int n) {
+        return new long[(n + 2) * PAD_STRIDE];
+    }
 
     /**
      * The starvation bound in nanoseconds; 0 for strict priority (the guard is off). Off with a
@@ -120,7 +137,7 @@ final class Inboxes extends InboxesPad1 {
         int chunk = Math.max(16, Math.min(1024, Integer.highestOneBit(maxQueueSize)));
         inboxes = new MessagePassingQueue[levels];
         backlogs = new Backlog[levels];
-        claimedAt = new long[levels];
+        claimedAt = paddedCounters(levels);
         for (int i = 0; i < levels; i++) {
             // pooled chunks: steady state allocates nothing on offer
             inboxes[i] = new MpscUnboundedXaddArrayQueue<>(chunk, 4);
@@ -141,7 +158,7 @@ final class Inboxes extends InboxesPad1 {
 
     /** {@return the tasks ever claimed at {@code level}; any thread} */
     long claimedAt(int level) {
-        return (long) LONG_ELEMENT.getAcquire(claimedAt, level);
+        return (long) LONG_ELEMENT.getAcquire(claimedAt, padded(level));
     }
 
     /**
@@ -199,7 +216,7 @@ final class Inboxes extends InboxesPad1 {
                         removed++;
                         if (task.tryClaim()) {
                             claims++;
-                            LONG_ELEMENT.setRelease(claimedAt, level, claimedAt[level] + 1);
+                            LONG_ELEMENT.setRelease(claimedAt, padded(level), claimedAt[padded(level)] + 1);
                             return task;
                         }
                         // a tombstone, or cancelled since the look: go on at this level (a
@@ -281,7 +298,7 @@ final class Inboxes extends InboxesPad1 {
                 removed++;
                 if (pick.tryClaim()) {
                     claims++;
-                    LONG_ELEMENT.setRelease(claimedAt, pickLevel, claimedAt[pickLevel] + 1);
+                    LONG_ELEMENT.setRelease(claimedAt, padded(pickLevel), claimedAt[padded(pickLevel)] + 1);
                     return pick;
                 }
                 // cancelled since the look: a tombstone now, dropped; look again

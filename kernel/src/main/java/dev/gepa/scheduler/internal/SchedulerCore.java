@@ -1137,11 +1137,11 @@ abstract class CoreCancelCounts extends CorePad1 {
     long p20, p21, p22, p23, p24, p25, p26, p27;
     long p28, p29, p2a, p2b, p2c, p2d, p2e, p2f;
 
-    /** {@code pendingCancels} per level, for status only; written by cancellers. */
+    /** {@code pendingCancels} per level, for status only; written by cancellers; padded. */
     private final long[] pendingCancelsAt;
 
     CoreCancelCounts(int levels) {
-        pendingCancelsAt = new long[levels];
+        pendingCancelsAt = Inboxes.paddedCounters(levels);
     }
 
     final long lvPendingCancels() {
@@ -1150,12 +1150,12 @@ abstract class CoreCancelCounts extends CorePad1 {
 
     /** Counts a pending cancel, its level's first: status clamps a level to the total. */
     final void incrementPendingCancels(int level) {
-        LONG_ELEMENT.getAndAdd(pendingCancelsAt, level, 1L);
+        LONG_ELEMENT.getAndAdd(pendingCancelsAt, Inboxes.padded(level), 1L);
         PENDING_CANCELS.getAndAdd(this, 1L);
     }
 
     final long lvPendingCancelsAt(int level) {
-        return (long) LONG_ELEMENT.getVolatile(pendingCancelsAt, level);
+        return (long) LONG_ELEMENT.getVolatile(pendingCancelsAt, Inboxes.padded(level));
     }
 
     final long lvUndone() {
