@@ -36,6 +36,8 @@ import java.util.Optional;
  * @param overrunning        of the running tasks, those already final (timed out, or cancelled
  *                           with interrupt) whose evaluator has not returned yet: slots held by
  *                           evaluators that ignore interrupts
+ * @param started            tasks whose evaluator was invoked: those {@code totalQueueWait}
+ *                           sums over
  * @param rejected           submits refused, for a full queue or after shutdown
  * @param rejectedQueueFull  of those, the ones refused for a full queue
  *                           ({@link RejectionReason#QUEUE_FULL}); the rest were refused for
@@ -63,6 +65,7 @@ public record SchedulerStatus(
         long cancelled,
         long timedOut,
         int overrunning,
+        long started,
         long rejected,
         long rejectedQueueFull,
         double capacity,

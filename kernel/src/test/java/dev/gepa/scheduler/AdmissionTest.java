@@ -205,7 +205,7 @@ class AdmissionTest {
 
     private static SchedulerStatus withRejected(SchedulerStatus st, long rejected) {
         return new SchedulerStatus(st.running(), st.pending(), st.submitted(), st.completed(), st.failed(),
-                st.cancelled(), st.timedOut(), st.overrunning(), rejected, rejected, st.capacity(), st.atCapacityThreshold(), st.maxConcurrent(),
+                st.cancelled(), st.timedOut(), st.overrunning(), st.started(), rejected, rejected, st.capacity(), st.atCapacityThreshold(), st.maxConcurrent(),
                 st.maxQueueSize(), st.throughput(), st.uptime(), st.totalRunTime(), st.meanRunTime(),
                 st.totalQueueWait(), st.meanQueueWait(), st.levels());
     }
@@ -218,7 +218,7 @@ class AdmissionTest {
                     st.levels().get(i).pending(), other.levels().get(i).oldestPendingWait()));
         }
         return new SchedulerStatus(st.running(), st.pending(), st.submitted(), st.completed(), st.failed(),
-                st.cancelled(), st.timedOut(), st.overrunning(), st.rejected(), st.rejectedQueueFull(), st.capacity(), st.atCapacityThreshold(),
+                st.cancelled(), st.timedOut(), st.overrunning(), st.started(), st.rejected(), st.rejectedQueueFull(), st.capacity(), st.atCapacityThreshold(),
                 st.maxConcurrent(), st.maxQueueSize(), other.throughput(), other.uptime(), st.totalRunTime(),
                 st.meanRunTime(), st.totalQueueWait(), st.meanQueueWait(), levels);
     }

@@ -138,7 +138,7 @@ class LevelStatusTest {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> new LevelStatus(Priority.LOW, 0, Duration.ofNanos(-1))).getMessage()
                 .contains("oldestPendingWait"));
-        assertThrows(NullPointerException.class, () -> new SchedulerStatus(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        assertThrows(NullPointerException.class, () -> new SchedulerStatus(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                 false, 1, 1, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, null));
     }
 

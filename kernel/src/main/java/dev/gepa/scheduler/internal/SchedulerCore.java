@@ -804,7 +804,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         long uptimeNanos = Math.max(1L, now - startNanos);
         long ran = nCompleted + nFailed;
         return new SchedulerStatus(running, pending, nSubmitted, nCompleted, nFailed, nCancelled,
-                nTimedOut, overrunning, nRejected, nRejectedFull, capacity, capacity >= config.capacityThreshold(), max,
+                nTimedOut, overrunning, nStarted, nRejected, nRejectedFull, capacity, capacity >= config.capacityThreshold(), max,
                 maxQueueSize, nCompleted / (uptimeNanos / 1e9), Duration.ofNanos(uptimeNanos),
                 Duration.ofNanos(totalRun), Duration.ofNanos(ran == 0 ? 0 : totalRun / ran),
                 Duration.ofNanos(totalWait), Duration.ofNanos(nStarted == 0 ? 0 : totalWait / nStarted),

@@ -71,25 +71,21 @@ import java.util.function.ToLongFunction;
  * <tr><td>{@code gepa.scheduler.pending.oldest}</td><td>gauge</td><td>seconds</td>
  *     <td>how long the oldest pending task of one level has waited, tagged {@code priority};
  *     with priorities on only</td></tr>
- * <tr><td>{@code gepa.scheduler.queue.wait}</td><td>function counter</td><td>seconds</td>
- *     <td>{@code totalQueueWait}: summed time from submit to start of every started task</td></tr>
- * <tr><td>{@code gepa.scheduler.queue.wait.mean}</td><td>gauge</td><td>seconds</td>
- *     <td>{@code meanQueueWait}: that sum over the number of started tasks</td></tr>
+ * <tr><td>{@code gepa.scheduler.queue.wait}</td><td>function timer</td><td>seconds</td>
+ *     <td>time from submit to start: {@code totalQueueWait} over {@code started}, the tasks it
+ *     sums</td></tr>
  * <tr><td>{@code gepa.scheduler.capacity}</td><td>gauge</td><td>(ratio)</td>
  *     <td>{@code running / maxConcurrent}, from 0 to 1</td></tr>
  * </tbody>
  * </table>
  *
- * <p>Queue wait is not a timer: {@link SchedulerStatus} gives the summed wait of started tasks
- * but not how many tasks started (a running task that is cancelled started, one cancelled while
- * pending did not, and both count as {@code cancelled}), and a timer over the wrong count would
- * show a wrong mean. So the sum is a counter in seconds (its rate is the average number of tasks
- * waiting, by Little's law) and the kernel's own mean is a gauge beside it. Micrometer's
- * {@code executor.idle} timer is therefore not registered.
+ * <p>Both timers are function timers over the status's sums and counts, so they give a count,
+ * a total and a mean, but no percentiles or maximum (the kernel keeps no histogram). Micrometer's
+ * {@code executor.idle} timer is not registered: a carrier's idle time is not measured.
  *
  * <p>With {@link dev.gepa.scheduler.SchedulerBuilder#taskTiming(boolean) taskTiming} off, the
- * time figures of the status read zero, and so do the {@code executor} timer's total and both
- * queue-wait meters; every count is still right.
+ * time figures of the status read zero, and so do both timers' totals; every count is still
+ * right.
  */
 // Micrometer's types in this API are not re-exported (module-info says why): its users read
 // micrometer.core themselves
@@ -212,16 +208,10 @@ public final class SchedulerMetrics implements MeterBinder {
                         .register(registry);
             }
         }
-        FunctionCounter.builder("gepa.scheduler.queue.wait", scheduler,
-                        sc -> seconds(sc.status().totalQueueWait().toNanos()))
-                .description("Summed time from submit to start of every started task")
-                .baseUnit(SECONDS)
-                .tags(tags)
-                .register(registry);
-        Gauge.builder("gepa.scheduler.queue.wait.mean", scheduler,
-                        sc -> seconds(sc.status().meanQueueWait().toNanos()))
-                .description("Mean time from submit to start of the started tasks")
-                .baseUnit(SECONDS)
+        FunctionTimer.builder("gepa.scheduler.queue.wait", scheduler,
+                        sc -> sc.status().started(),
+                        sc -> sc.status().totalQueueWait().toNanos(), TimeUnit.NANOSECONDS)
+                .description("Time from submit to start of the tasks whose evaluator was invoked")
                 .tags(tags)
                 .register(registry);
         Gauge.builder("gepa.scheduler.capacity", scheduler, sc -> sc.status().capacity())

@@ -65,7 +65,7 @@ class SchedulerMetricsTest {
             "executor.pool.size", "executor.pool.core", "executor.pool.max",
             "executor.completed", "executor",
             "gepa.scheduler.submitted", "gepa.scheduler.failed", "gepa.scheduler.cancelled",
-            "gepa.scheduler.timeouts", "gepa.scheduler.overrunning", "gepa.scheduler.queue.wait", "gepa.scheduler.queue.wait.mean", "gepa.scheduler.capacity");
+            "gepa.scheduler.timeouts", "gepa.scheduler.overrunning", "gepa.scheduler.queue.wait", "gepa.scheduler.capacity");
 
     /** The meters registered once per value of a tag of their own: name, tag key, tag values. */
     private static final List<List<String>> TAGGED_METERS = List.of(
@@ -178,10 +178,11 @@ class SchedulerMetricsTest {
             assertEquals(5L, run.count());
             assertTrue(quiet.totalRunTime().toNanos() > 0, "task timing is on, yet no run time: " + quiet);
             assertEquals(quiet.totalRunTime().toNanos(), run.totalTime(TimeUnit.NANOSECONDS), 1.0);
-            assertEquals(quiet.totalQueueWait().toNanos() / 1e9,
-                    counter(registry, "gepa.scheduler.queue.wait", name), 1e-9);
-            assertEquals(quiet.meanQueueWait().toNanos() / 1e9,
-                    gauge(registry, "gepa.scheduler.queue.wait.mean", name), 1e-9);
+            FunctionTimer wait = timer(registry, "gepa.scheduler.queue.wait", name);
+            assertEquals(quiet.started(), wait.count());
+            assertEquals(5.0, wait.count(), "every task that ran started, the cancelled one did not");
+            assertEquals(quiet.totalQueueWait().toNanos(), wait.totalTime(TimeUnit.NANOSECONDS), 1.0);
+            assertEquals(quiet.meanQueueWait().toNanos(), wait.mean(TimeUnit.NANOSECONDS), 1.0);
 
             // every meter carries the name tag and the extra tag, and there are no others
             for (String meter : METERS) {
@@ -293,8 +294,8 @@ class SchedulerMetricsTest {
             FunctionTimer run = timer(registry, "executor", name);
             assertEquals(3L, run.count());
             assertEquals(0.0, run.totalTime(TimeUnit.NANOSECONDS));
-            assertEquals(0.0, counter(registry, "gepa.scheduler.queue.wait", name));
-            assertEquals(0.0, gauge(registry, "gepa.scheduler.queue.wait.mean", name));
+            assertEquals(3.0, timer(registry, "gepa.scheduler.queue.wait", name).count());
+            assertEquals(0.0, timer(registry, "gepa.scheduler.queue.wait", name).totalTime(TimeUnit.NANOSECONDS));
         }
     }
 
