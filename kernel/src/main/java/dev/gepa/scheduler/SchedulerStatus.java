@@ -81,9 +81,40 @@ public record SchedulerStatus(
         List<LevelStatus> levels) {
 
     /**
-     * Copies the level list.
+     * Validates the figures that are objects and copies the level list.
      *
-     * @throws NullPointerException if a duration or {@code levels} is null, or holds a null
+     * @param running            tasks whose evaluator holds a slot now, at most {@code maxConcurrent}
+     * @param pending            accepted tasks waiting for a slot, at most {@code maxQueueSize}
+     * @param submitted          tasks accepted since the scheduler was built
+     * @param completed          tasks whose evaluator returned a value
+     * @param failed             tasks whose evaluator threw, or whose deadline passed
+     * @param cancelled          tasks cancelled, pending or running
+     * @param timedOut           of the failed tasks, those whose deadline passed
+     *                           ({@link TaskSpec#withTimeout}), pending or running
+     * @param overrunning        of the running tasks, those already final (timed out, or cancelled
+     *                           with interrupt) whose evaluator has not returned yet: slots held by
+     *                           evaluators that ignore interrupts
+     * @param started            tasks whose evaluator was invoked: those {@code totalQueueWait}
+     *                           sums over
+     * @param rejected           submits refused, for a full queue or after shutdown
+     * @param rejectedQueueFull  of those, the ones refused for a full queue
+     *                           ({@link RejectionReason#QUEUE_FULL}); the rest were refused for
+     *                           shutdown ({@link #rejectedShutdown()})
+     * @param capacity           {@code running / maxConcurrent}, from 0 to 1
+     * @param atCapacityThreshold whether {@code capacity >= capacityThreshold}
+     * @param maxConcurrent      the configured slot count
+     * @param maxQueueSize       the configured bound on pending tasks
+     * @param throughput         completed tasks per second of uptime
+     * @param uptime             time since the scheduler was built
+     * @param totalRunTime       summed evaluator run time of completed and failed tasks
+     * @param meanRunTime        {@code totalRunTime / (completed + failed)}, zero when none
+     * @param totalQueueWait     summed time from submit to start of every started task
+     * @param meanQueueWait      mean of that wait, zero when no task started
+     * @param levels             one entry per {@link Priority}, most urgent first, with priorities
+     *                           on; empty with priorities off (every task then waits in one queue,
+     *                           counted in {@code pending})
+     * @throws NullPointerException if a duration or {@code levels} is null, or {@code levels}
+     *                              holds a null
      */
     public SchedulerStatus {
         Objects.requireNonNull(uptime, "uptime must not be null");
@@ -131,6 +162,9 @@ public record SchedulerStatus(
         /**
          * Validates the fields.
          *
+         * @param priority          the level
+         * @param pending           accepted tasks of this level waiting for a slot
+         * @param oldestPendingWait how long the level's oldest pending task has waited
          * @throws NullPointerException     if {@code priority} or {@code oldestPendingWait} is null
          * @throws IllegalArgumentException if {@code pending} or {@code oldestPendingWait} is negative
          */
