@@ -21,12 +21,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(60)
 class PriorityStrictnessTest {
 
+    /** The scheduler under test: one carrier, strict priority; a subclass may vary it. */
+    Scheduler scheduler(int maxQueueSize) {
+        return Scheduler.builder().maxConcurrent(1).maxQueueSize(maxQueueSize).build();
+    }
+
     private static final Duration BOUND = Duration.ofSeconds(10);
 
     /** Proves that with concurrent LOW and CRITICAL producers, every CRITICAL task runs before any LOW one. */
     @Test
     void criticalTasksQueuedConcurrentlyAllRunFirst() throws Exception {
-        Scheduler s = Scheduler.builder().maxConcurrent(1).maxQueueSize(4096).build();
+        Scheduler s = scheduler(4096);
         List<Priority> order = new CopyOnWriteArrayList<>();
         try (Gate gate = new Gate()) {
             s.submit(TaskSpec.of("held", () -> {
@@ -56,7 +61,7 @@ class PriorityStrictnessTest {
      */
     @Test
     void noLowTaskIsClaimedPastAReturnedCriticalSubmit() throws Exception {
-        Scheduler s = Scheduler.builder().maxConcurrent(1).maxQueueSize(256).build();
+        Scheduler s = scheduler(256);
         AtomicLong clock = new AtomicLong();
         // one object per round, read once by each LOW evaluator: reading the round's figures
         // one by one could mix two rounds and report a violation that never happened

@@ -40,7 +40,12 @@ import java.lang.invoke.VarHandle;
  * live task at a level, it re-checks that every more urgent level is still empty and starts
  * over if not. Queues only grow between the holder's own polls, so a level empty at the scan
  * and at the re-check was empty in between, at the instant the task was seen: the claim takes
- * effect at that instant (linearizable; model-checked by SchedulerLinearizabilityTest).
+ * effect at that instant (model-checked by SchedulerLinearizabilityTest). Open defect: the
+ * task's state changes only at the CAS that follows the re-check, so in the few instructions
+ * between them a more urgent submit can return, and a lookup then still sees the taken task
+ * pending; a submit that returned before the re-check is never passed over. The model checker
+ * finds that window on the guarded claim (GuardedClaimLinearizabilityTest with a result lookup)
+ * and has not on this one, which has the same window.
  *
  * <p>The starvation guard, opt-in ({@code starvationBoundNanos} above 0, more than one level).
  * Off, {@link #claimNext()} is the strict claim above behind one branch on a final field. On,
