@@ -13,44 +13,22 @@ import org.junit.jupiter.api.Test;
  */
 public class SchedulerLinearizabilityTest extends LinearizabilityFixture {
 
-    /** The task the carrier claimed and has not run yet; the carrier's thread only. */
-    private Task<?> claimed;
+    private final CarrierSeat carrier = new CarrierSeat();
 
     /** Lincheck makes one instance per scenario run and one per sequential replay. */
     public SchedulerLinearizabilityTest() {
     }
 
-    /** The carrier claims the most urgent task; returns its candidate id and task id. */
+    /** The carrier claims the most urgent task; returns its candidate id. */
     @Operation(nonParallelGroup = "carrier")
     public String claim() {
-        if (claimed != null) {
-            return "busy";
-        }
-        Task<?> task;
-        // a null take while a queue holds entries means a submitter is between claiming its
-        // queue slot and storing its task: the take stops there rather than pass the task over
-        // (the priority guarantee), and the submitter wakes a carrier once it has stored; the
-        // real carrier parks until then, this one looks again
-        while ((task = core.takeForTest(0)) == null && core.mayHoldTasks()) {
-            Thread.onSpinWait();
-        }
-        if (task == null) {
-            return "none";
-        }
-        claimed = task;
-        return task.candidateId();
+        return carrier.claim(core);
     }
 
     /** The carrier runs the task it claimed, to completion. */
     @Operation(nonParallelGroup = "carrier")
     public String run() {
-        Task<?> task = claimed;
-        if (task == null) {
-            return "idle";
-        }
-        claimed = null;
-        core.runForTest(0, task);
-        return task.state().name();
+        return carrier.run(core);
     }
 
     @Test
