@@ -65,7 +65,7 @@ public final class Main {
     }
 
     private static String[] forkArgs(double tokensPerMicro) {
-        return new String[] {"-Xms1g", "-Xmx1g", "-D" + Cpu.PROPERTY + "=" + Cpu.format(tokensPerMicro)};
+        return new String[] {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "-D" + Cpu.PROPERTY + "=" + Cpu.format(tokensPerMicro)};
     }
 
     private static int headline() {
