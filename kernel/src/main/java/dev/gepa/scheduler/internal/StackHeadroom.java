@@ -26,10 +26,13 @@ package dev.gepa.scheduler.internal;
  * <p>Cost: {@value #SUBMIT_FRAMES} calls with stack-passed arguments per submit,
  * {@value #CANCEL_FRAMES} per cancel; carriers, whose stacks the kernel owns, do not probe. The
  * depths were found by sweeping the stack depth at which submit and cancel are called
- * (KernelErrorTest), with margin.
+ * (KernelErrorTest), with margin: the cancel sweeps fail at 24 frames and pass at 32. A frame's
+ * arguments are constants, so a call costs one store per stack-passed argument and no loads
+ * (about 1.5 ns a frame compiled, against 4 ns when each frame forwarded its own arguments,
+ * for frames of the same size: the greatest depth a 1 MB stack reaches is the same).
  */
 final class StackHeadroom {
-    /** Probe frames for a submit; with {@link #probe}'s sixteen long arguments, about 2 KB compiled. */
+    /** Probe frames for a submit, with {@link #probe}'s sixteen long arguments. */
     static final int SUBMIT_FRAMES = 16;
     /**
      * Probe frames for a cancel, whose post-commit path is longer and mostly interpreted (it
