@@ -45,7 +45,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <h3>Admission: counters that each side writes alone</h3>
  * <ul>
  * <li>{@code ctl}, written by submitters (CAS) and shutdown: the number of tasks ever admitted
- *     in its low bits, plus SHUTDOWN, STOP and DISCARD bits. Once SHUTDOWN is set the count never
+ *     in its low bits, plus the SHUTDOWN bit. Once SHUTDOWN is set the count never
  *     changes again.</li>
  * <li>{@code claimed} and {@code dequeued}, written by the consumer-role holder alone
  *     ({@link Inboxes}).</li>
@@ -88,9 +88,10 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code shutdown()} sets SHUTDOWN and wakes every carrier; whoever releases the last pending
  * count afterwards wakes them all again; a carrier that finds "SHUTDOWN and nothing pending"
  * and no task exits, and the last one out completes termination and frees the name.
- * {@code shutdownNow()} sets SHUTDOWN and STOP (carriers claim nothing more), cancels every
+ * {@code shutdownNow()} sets SHUTDOWN, then {@code stopState} to STOPPED (carriers claim
+ * nothing more; a field of its own, so that carriers read no line submitters write), cancels every
  * pending task and interrupts every running one through the id table, and only then sets
- * DISCARD, so that carriers then cancel just what raced the scan into the queues: every task
+ * DISCARDING, so that carriers then cancel just what raced the scan into the queues: every task
  * pending or running when the scan passes is in the returned list.
  *
  * <h3>Statistics</h3>
@@ -111,8 +112,12 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
 
     private static final long ADMITTED_MASK = (1L << 56) - 1;
     private static final long SHUTDOWN = 1L << 62;
-    private static final long STOP = 1L << 61;
-    private static final long DISCARD = 1L << 60;
+    /** {@code stopState}: claims as usual. */
+    private static final int RUNNING = 0;
+    /** {@code stopState}: {@code shutdownNow()} began; carriers claim nothing more. */
+    private static final int STOPPED = 1;
+    /** {@code stopState}: {@code shutdownNow()} scanned; carriers cancel what is left queued. */
+    private static final int DISCARDING = 2;
 
     private static long admittedOf(long c) {
         return c & ADMITTED_MASK;
@@ -122,13 +127,6 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         return (c & SHUTDOWN) != 0;
     }
 
-    private static boolean isStopped(long c) {
-        return (c & STOP) != 0;
-    }
-
-    private static boolean isDiscarding(long c) {
-        return (c & DISCARD) != 0;
-    }
 
     private static final int ADMITTED = 0;
     private static final int FULL = 1;
@@ -177,6 +175,8 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     /** The last look at the levels' heads ({@link #lookAtHeads()}); null until one was made. */
     private volatile HeadLook lastLook;
     private final LongAdder runningCancels = new LongAdder();
+    /** RUNNING, then STOPPED and DISCARDING by {@code shutdownNow()}; see "Shutdown". */
+    private volatile int stopState;
 
     private final long startNanos;
     private final long startEpochNanos;
@@ -595,10 +595,10 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             Task<?> discarded = null;
             boolean missed;
             try {
-                long c = lvCtl();
-                if (isDiscarding(c)) {
+                int stop = stopState; // not ctl: carriers read no line that submitters write
+                if (stop == DISCARDING) {
                     discarded = discardNext();
-                } else if (!isStopped(c)) {
+                } else if (stop == RUNNING) {
                     if (tombstones() >= purgeThreshold) {
                         inboxes.purge();
                     }
@@ -640,7 +640,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         }
     }
 
-    /** Under DISCARD: drops tombstones and cancels the first pending task found; null if none. */
+    /** Under DISCARDING: drops tombstones and cancels the first pending task found; null if none. */
     private Task<?> discardNext() {
         Task<?> task;
         while ((task = inboxes.pollAny()) != null) {
@@ -895,7 +895,8 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     @Override
     public List<TaskHandle<?>> shutdownNow() {
         StackHeadroom.ensure(StackHeadroom.CANCEL_FRAMES);
-        orCtl(SHUTDOWN | STOP); // no more admission, no more claims
+        orCtl(SHUTDOWN); // no more admission
+        stopState = STOPPED; // no more claims
         ArrayList<TaskHandle<?>> cancelledNow = new ArrayList<>();
         try {
             index.forEach(task -> {
@@ -905,10 +906,10 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
                 }
             });
         } finally {
-            // DISCARD only now: set before the scan, a carrier would cancel queued tasks that
+            // DISCARDING only now: set before the scan, a carrier would cancel queued tasks that
             // the scan then misses from its list; and whatever the scan threw, carriers must
             // discard what is left and exit, and the futures cancelled so far must complete
-            orCtl(DISCARD);
+            stopState = DISCARDING;
             try {
                 pool.wakeAll();
                 waitingRoom.wakeAll();
@@ -1083,7 +1084,7 @@ abstract class CoreAdmission extends CorePad0 {
         }
     }
 
-    /** Tasks ever admitted, plus the SHUTDOWN, STOP and DISCARD bits; see SchedulerCore. */
+    /** Tasks ever admitted, plus the SHUTDOWN bit; see SchedulerCore. */
     private volatile long ctl;
     /** A cached admission limit, never above the true one; written by submitters. */
     private long admitLimit;

@@ -87,8 +87,8 @@ public final class SubmitVsShutdown {
     }
 
     @JCStressTest
-    @Description("SchedulerCore notes, shutdown: shutdownNow sets STOP, cancels every task it finds "
-            + "in the id table, then sets DISCARD, under which a carrier's take cancels whatever is "
+    @Description("SchedulerCore notes, shutdown: shutdownNow sets STOPPED, cancels every task it finds "
+            + "in the id table, then sets DISCARDING, under which a carrier's take cancels whatever is "
             + "still queued (submits that raced the scan); Scheduler javadoc: a task whose submit races shutdownNow is "
             + "cancelled too but may be missing from the list. trySubmit vs shutdownNow; the arbiter "
             + "then takes as carrier 0. r1 = admitted, r2 = listed by shutdownNow.")
@@ -117,7 +117,7 @@ public final class SubmitVsShutdown {
 
         @Arbiter
         public void arbiter(ZZL_Result r) {
-            Stress.takeAll(core); // a take under DISCARD cancels what is queued
+            Stress.takeAll(core); // a take under DISCARDING cancels what is queued
             r.r3 = task == null ? rejected(core) : Stress.audit(core, task, probe, true);
         }
     }
