@@ -30,8 +30,7 @@ import java.util.concurrent.locks.LockSupport;
  * </ol>
  * Whoever claims a task while more are queued wakes an idle carrier ({@link SchedulerCore#take}):
  * submitters wake nobody while a carrier spins or when every idle carrier is already woken, so
- * this propagation is what fans a burst out. Before it waits, a carrier flushes its batch of
- * finished tasks into result retention ({@link TaskIndex.Retirer}).
+ * this propagation is what fans a burst out.
  *
  * <p>Errors. Evaluator throwables fail their task ({@link Task}). Anything thrown by the
  * kernel's own code on this thread (an OutOfMemoryError in a purge, an asynchronous error) is
@@ -89,8 +88,6 @@ final class Carrier implements Runnable, Task.Runner {
     private volatile int parkState;
     /** The task this carrier holds, or null; read by status() for {@code running}. */
     private Task<?> current;
-    /** This carrier's batch of finished tasks on their way into result retention. */
-    private final TaskIndex.Retirer retirer;
 
     private long started;
     private long waitNanos;
@@ -104,7 +101,6 @@ final class Carrier implements Runnable, Task.Runner {
         this.core = core;
         this.pool = pool;
         this.index = index;
-        this.retirer = core.newRetirer();
     }
 
     @Override
@@ -113,7 +109,6 @@ final class Carrier implements Runnable, Task.Runner {
         try {
             loop();
         } finally {
-            retirer.flush();
             pool.onExit();
         }
     }
@@ -146,7 +141,6 @@ final class Carrier implements Runnable, Task.Runner {
     /** Runs a claimed task on the calling thread; for tests of a carrier-less scheduler. */
     void runForTest(Task<?> task) {
         runTask(task, 0L);
-        retirer.flush();
     }
 
     /** Runs a task this carrier claimed; returns the clock for the next task, or 0. */
@@ -168,7 +162,6 @@ final class Carrier implements Runnable, Task.Runner {
      * @return the task taken, or null to exit
      */
     private Task<?> awaitTask() {
-        retirer.flush(); // before waiting: retention and free slots do not wait on an idle carrier
         Task<?> task = spin();
         if (task != null) {
             return task;
@@ -289,7 +282,7 @@ final class Carrier implements Runnable, Task.Runner {
 
     @Override
     public void retire(Task<?> task) {
-        retirer.retire(task);
+        core.retire(task);
     }
 
     @Override

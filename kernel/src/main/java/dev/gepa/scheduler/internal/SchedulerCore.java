@@ -128,9 +128,9 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     }
 
 
-    private static final int ADMITTED = 0;
-    private static final int FULL = 1;
-    private static final int CLOSED = 2;
+    /** {@link #admit}'s refusals; an admission returns its sequence number, never negative. */
+    private static final long FULL = -1L;
+    private static final long CLOSED = -2L;
 
     /**
      * How often status() collects the admission counters twice before it settles for the last
@@ -293,15 +293,15 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             prepareDeadline(task); // from this attempt: the task counts as submitted now
         }
         StackHeadroom.ensure(StackHeadroom.SUBMIT_FRAMES);
-        int verdict = admit(1);
-        if (verdict == FULL) {
+        long sequence = admit(1);
+        if (sequence == FULL) {
             return null; // not a refusal yet: the caller waits
         }
-        if (verdict == CLOSED) {
+        if (sequence == CLOSED) {
             recordRefusal(spec, countRefusal(CLOSED, 1));
             throw rejection(spec, RejectionReason.SHUTDOWN);
         }
-        publish(List.of(task));
+        publish(List.of(task), sequence);
         return task;
     }
 
@@ -358,9 +358,9 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         }
         TaskGroup<T> group = TaskGroup.of(tasks); // before admission: it allocates
         StackHeadroom.ensure(StackHeadroom.SUBMIT_FRAMES); // as in enqueue: nothing may strand the admission
-        int verdict = admit(tasks.size());
-        if (verdict != ADMITTED) {
-            RejectionReason reason = countRefusal(verdict, checked.size());
+        long sequence = admit(tasks.size());
+        if (sequence < 0) {
+            RejectionReason reason = countRefusal(sequence, checked.size());
             for (TaskSpec<T> spec : checked) {
                 recordRefusal(spec, reason);
             }
@@ -369,7 +369,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             }
             return null;
         }
-        publish(tasks);
+        publish(tasks, sequence);
         return group;
     }
 
@@ -390,7 +390,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     }
 
     /** Counts {@code n} refused tasks under the verdict's reason, and returns the reason. */
-    private RejectionReason countRefusal(int verdict, long n) {
+    private RejectionReason countRefusal(long verdict, long n) {
         if (verdict == CLOSED) {
             rejectedShutdown.add(n);
             return RejectionReason.SHUTDOWN;
@@ -420,11 +420,11 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
      * one is idle. An Error undoes the admission of every task not yet queued (see
      * {@link #enqueueAll}).
      */
-    private void publish(List<? extends Task<?>> tasks) {
+    private void publish(List<? extends Task<?>> tasks, long firstSequence) {
         int queued = 0;
         try {
-            for (Task<?> task : tasks) {
-                index.register(task);
+            for (int i = 0; i < tasks.size(); i++) {
+                index.register(tasks.get(i), firstSequence + i);
             }
             for (; queued < tasks.size(); queued++) {
                 Task<?> task = tasks.get(queued);
@@ -470,9 +470,9 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             prepareDeadline(task);
         }
         StackHeadroom.ensure(StackHeadroom.SUBMIT_FRAMES); // a StackOverflowError from here on would strand the admission
-        int verdict = admit(1);
-        if (verdict != ADMITTED) {
-            RejectionReason reason = countRefusal(verdict, 1);
+        long sequence = admit(1);
+        if (sequence < 0) {
+            RejectionReason reason = countRefusal(sequence, 1);
             recordRefusal(spec, reason);
             if (throwOnReject) {
                 throw rejection(spec, reason);
@@ -481,7 +481,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         }
         boolean published = false;
         try {
-            index.register(task);
+            index.register(task, sequence);
             inboxes.offer(task, level(spec));
             published = true;
         } finally {
@@ -519,8 +519,13 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         return priorities ? spec.priority().ordinal() : 0;
     }
 
-    /** Admits {@code n} tasks at once, or none; see "Admission". */
-    private int admit(int n) {
+    /**
+     * Admits {@code n} tasks at once, or none; see "Admission".
+     *
+     * @return the first admitted task's sequence number (the count admitted before it), or
+     *         {@link #FULL} or {@link #CLOSED}
+     */
+    private long admit(int n) {
         long c = lvCtl();
         for (;;) {
             if (isShutdown(c)) {
@@ -532,7 +537,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             }
             long witness = casExchangeCtl(c, c + n);
             if (witness == c) {
-                return ADMITTED;
+                return admittedOf(c);
             }
             c = witness;
         }
@@ -656,11 +661,6 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     }
 
     // ------------------------------------------------------------------ task callbacks
-
-    /** A carrier's batch of retirements ({@link TaskIndex.Retirer}). */
-    TaskIndex.Retirer newRetirer() {
-        return index.newRetirer();
-    }
 
     /** The count of a running task's time-out, before FAILED is published. */
     void onRunningTimedOut() {
