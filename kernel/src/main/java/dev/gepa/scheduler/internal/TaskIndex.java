@@ -110,15 +110,16 @@ final class TaskIndex {
      * @param sequence the task's admission sequence number (unique per task)
      */
     void register(Task<?> task, long sequence) {
-        int tried = 0;
-        for (int slot = (int) sequence;; slot++, tried++) {
-            int sp = span;
+        int sp = span;
+        int slot = (int) sequence & (sp - 1);
+        for (int tried = 0;; tried++) {
             if (tried == CROWDED && sp < capacity) {
-                SPAN.compareAndSet(this, sp, sp << 1); // crowded: use twice the slots
+                // crowded: twice the slots, and the sequence's choice among them first
+                SPAN.compareAndSet(this, sp, sp << 1);
                 sp = span;
+                slot = (int) sequence & (sp - 1);
                 tried = 0;
             }
-            slot &= sp - 1;
             Segment seg = segment(slot / segmentSize); // allocated before the slot is taken
             int i = slot % segmentSize;
             if (seg.tasks.get(i) == null) {
@@ -133,6 +134,7 @@ final class TaskIndex {
             if (tried >= sp) {
                 Thread.onSpinWait(); // every slot held: a canceller is about to give one back
             }
+            slot = (slot + 1) & (sp - 1);
         }
     }
 

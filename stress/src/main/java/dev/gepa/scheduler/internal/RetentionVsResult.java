@@ -8,8 +8,6 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.LLL_Result;
 
-import java.util.Optional;
-
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
@@ -31,47 +29,54 @@ public final class RetentionVsResult {
         return new Task<?>[] {a, b};
     }
 
-    /** What {@code find(id)} returned: the expected task, none, or another one. */
-    static String found(Optional<?> handle, Task<?> expected) {
-        return handle.isEmpty() ? "none" : handle.get() == expected ? "A" : "other";
-    }
-
     @JCStressTest
     @Description("TaskIndex notes: an id is generation << slotBits | slot and a lookup checks the "
             + "id of the task in the slot, so an evicted task's id never finds the task that reuses "
-            + "its slot, and a task once unfindable stays so. Retention 1; carrier 0 runs B (evicting "
-            + "A, its slot given back) then submits C (A's slot); the reader asks result(idA), then "
-            + "find(idA). r3 = whether C reused A's slot, and the final answers for A and C.")
-    @Outcome(id = "COMPLETED, A, reused NOTFOUND PENDING", expect = ACCEPTABLE, desc = "Both reads before the eviction.")
-    @Outcome(id = "COMPLETED, none, reused NOTFOUND PENDING", expect = ACCEPTABLE, desc = "Evicted between the reads.")
-    @Outcome(id = "NOTFOUND, none, reused NOTFOUND PENDING", expect = ACCEPTABLE, desc = "Both reads after the eviction.")
-    @Outcome(expect = FORBIDDEN, desc = "A's id found C (PENDING, other), A found again after it was "
-            + "gone, or A's slot not reused.")
+            + "its slot, and a task once unfindable stays so. The index alone, retention 1, span 512: "
+            + "A (sequence 0, slot 0) retained, B registered; the finisher retires B (evicting A, its "
+            + "slot given back) then registers C with sequence 512, whose first choice is A's slot; "
+            + "the reader asks find(idA) twice. r3 = whether C took A's slot, and the final lookups "
+            + "of A and C.")
+    @Outcome(id = "A, A, reused none C", expect = ACCEPTABLE, desc = "Both reads before the eviction.")
+    @Outcome(id = "A, none, reused none C", expect = ACCEPTABLE, desc = "Evicted between the reads.")
+    @Outcome(id = "none, none, reused none C", expect = ACCEPTABLE, desc = "Both reads after the eviction.")
+    @Outcome(expect = FORBIDDEN, desc = "A's id found C (other), A found again after it was gone, C "
+            + "not found by its id, or A's slot not reused.")
     @State
     public static class SlotReuse {
-        final SchedulerCore core = Stress.seam(1, 4, 1);
-        final Task<?>[] ab = retainedThenPending(core, new Stress.Probe());
-        final Task<?> a = ab[0];
-        final long idA = a.id();
-        Task<?> c;
+        final TaskIndex index = new TaskIndex(4, 1, 1);
+        final Task<?> a = new Task<>(new Stress.Probe().spec(), null, 0L);
+        final Task<?> b = new Task<>(new Stress.Probe().spec(), null, 0L);
+        final Task<?> c = new Task<>(new Stress.Probe().spec(), null, 0L);
+        final long idA;
+
+        public SlotReuse() {
+            index.register(a, 0);
+            index.retire(a);
+            index.register(b, 1);
+            idA = a.id();
+        }
 
         @Actor
-        public void carrier() {
-            core.runForTest(Stress.CARRIER, Stress.claim(core)); // B: evicts A, frees its slot
-            c = (Task<?>) core.trySubmit(new Stress.Probe().spec());
+        public void finisher() {
+            index.retire(b); // evicts A: its slot is given back
+            index.register(c, 512); // the span is 512: A's slot is the first choice
         }
 
         @Actor
         public void reader(LLL_Result r) {
-            r.r1 = Stress.kind(core.result(idA));
-            r.r2 = found(core.find(idA), a);
+            r.r1 = lookup(index.find(idA));
+            r.r2 = lookup(index.find(idA));
+        }
+
+        private String lookup(Task<?> found) {
+            return found == null ? "none" : found == a ? "A" : found == c ? "C" : "other";
         }
 
         @Arbiter
         public void arbiter(LLL_Result r) {
-            String reuse = c != null && c.slot == a.slot ? "reused" : "fresh";
-            r.r3 = reuse + " " + Stress.kind(core.result(idA)) + " "
-                    + (c == null ? "rejected" : Stress.kind(core.result(c.id())));
+            r.r3 = (c.slot == 0 ? "reused" : "fresh") + " " + lookup(index.find(idA)) + " "
+                    + lookup(index.find(c.id()));
         }
     }
 
