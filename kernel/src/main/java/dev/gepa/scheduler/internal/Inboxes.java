@@ -36,16 +36,19 @@ import java.lang.invoke.VarHandle;
  * returned is never passed over by a less urgent one. The stalled producer wakes an idle carrier
  * after its store (see {@code SchedulerCore}), so stopping loses nothing. And the scan of the
  * levels is not one instant: a CRITICAL task could be submitted after the scan passed its level
- * and before it reached the LOW task it takes. So the claim looks before it takes: on finding a
- * live task at a level, it re-checks that every more urgent level is still empty and starts
- * over if not. Queues only grow between the holder's own polls, so a level empty at the scan
- * and at the re-check was empty in between, at the instant the task was seen: the claim takes
- * effect at that instant (model-checked by SchedulerLinearizabilityTest). Open defect: the
- * task's state changes only at the CAS that follows the re-check, so in the few instructions
- * between them a more urgent submit can return, and a lookup then still sees the taken task
- * pending; a submit that returned before the re-check is never passed over. The model checker
- * finds that window on the guarded claim (GuardedClaimLinearizabilityTest with a result lookup)
- * and has not on this one, which has the same window.
+ * and before it reached the LOW task it takes. So the claim takes, then checks: on finding a
+ * live task at a level, it CASes the task from PENDING to CLAIMING ({@link Task}), re-checks
+ * that every more urgent level is still empty, and then either commits (polls the task and
+ * stores DISPATCHED) or, if one is not, withdraws (stores PENDING, in a {@code finally}; the
+ * task stays at its head) and starts over. Queues only grow between the holder's own polls, so
+ * a level empty at the scan and at the re-check was empty in between, in particular at the CAS.
+ * Hence the guarantee: a claim takes effect at one instant, its CAS, at which no more urgent
+ * task was queued, so a task whose submit returned before the claim's effect is never passed
+ * over; a reader of the task's state waits out the few instructions after the CAS, as it waits
+ * out a settling cancel (see Task), so no lookup sees the task pending once the claim took
+ * effect (model-checked, with a result lookup, by SchedulerLinearizabilityTest and
+ * GuardedClaimLinearizabilityTest; raced by jcstress {@code ClaimVsReturnedSubmit}). The cost:
+ * one release store per claim (CLAIMING to DISPATCHED); the re-check comes after the CAS only.
  *
  * <p>The starvation guard, opt-in ({@code starvationBoundNanos} above 0, more than one level).
  * Off, {@link #claimNext()} is the strict claim above behind one branch on a final field. On,
@@ -56,14 +59,14 @@ import java.lang.invoke.VarHandle;
  * the strict claim does: takes the most urgent level's head, or reports STALLED if the most
  * urgent level holding anything has its next task not stored yet. A level whose next task is
  * not stored has no head to offer: an overdue pick passes it (and the tasks stored behind
- * it), as it may pass any task; a strict pick stops there. The claim looks before it takes, at
- * every level: the heads it saw stay the heads (only the role holder polls), so after the scan
- * it re-checks that each level it saw empty is still empty and each level it saw stalled is
- * still unstored, and starts over if not. The levels were then, at the instant the scan ended,
- * as it saw them: the claim takes effect at that instant (model-checked with a bound no task
- * reaches by GuardedClaimLinearizabilityTest). A start-over follows a level's step from empty
- * to holding a task or from stalled to stored, or a cancel of the pick, so a claim starts over
- * at most twice per level plus once per head cancelled meanwhile. Hence, with the guard on:
+ * it), as it may pass any task; a strict pick stops there. The claim takes, then checks, at
+ * every level: the heads it saw stay the heads (only the role holder polls), so after its CAS
+ * of the pick to CLAIMING it re-checks that each level it saw empty is still empty and each
+ * level it saw stalled is still unstored, and withdraws and starts over if not. The levels
+ * were then, at the CAS, as the scan saw them: the claim takes effect at its CAS. A start-over
+ * follows a level's step from empty to holding a task or from stalled to stored, or a cancel
+ * of the pick, so a claim starts over at most twice per level plus once per head cancelled
+ * meanwhile. Hence, with the guard on:
  * <ul>
  * <li>when a claim takes effect and some level's head is overdue, the claim takes an overdue
  *     head, whatever the levels, and of those the one submitted first: the longest waiting;</li>
@@ -192,8 +195,9 @@ final class Inboxes extends InboxesPad1 {
 
     /**
      * Claims the most urgent live task (PENDING to DISPATCHED), dropping tombstones on the way.
-     * Looks before it takes: having found a live task at one level, it checks that every more
-     * urgent level is still empty and starts over if not (see the notes: linearizable).
+     * Takes, then checks: it marks the first live task it finds CLAIMING, then checks that every
+     * more urgent level is still empty; if one is not, it withdraws the claim and starts over
+     * (see the notes: linearizable, at the CAS to CLAIMING).
      *
      * @return the task; null if every level is empty; {@link #STALLED} if a level's next task
      *         is not stored yet (see the notes)
@@ -210,22 +214,32 @@ final class Inboxes extends InboxesPad1 {
                 for (int level = 0; level < inboxes.length; level++) {
                     Task<?> task;
                     while ((task = peek(level)) != null) {
-                        if (task.isPending()) {
-                            for (int above = 0; above < level; above++) {
-                                if (mayHoldTasks(above)) {
-                                    continue scan; // a more urgent task arrived meanwhile
-                                }
+                        if (!task.beginClaim()) { // the claim's instant, if it stands
+                            // a tombstone (a reader that finds it still settling waits for
+                            // its final state; see Task): dropped, go on at this level
+                            poll(level); // the task peeked: the role holder is the only consumer
+                            removed++;
+                            continue;
+                        }
+                        boolean committed = false;
+                        try {
+                            if (!anyMayHoldTasks(0, level)) { // empty at the scan and now: at the CAS too
+                                poll(level);
+                                removed++;
+                                task.commitClaim();
+                                committed = true;
+                            }
+                        } finally {
+                            if (!committed) {
+                                task.abandonClaim(); // still the head: PENDING again
                             }
                         }
-                        poll(level); // the task peeked: the role holder is the only consumer
-                        removed++;
-                        if (task.tryClaim()) {
-                            claims++;
-                            LONG_ELEMENT.setRelease(claimedAt, padded(level), claimedAt[padded(level)] + 1);
-                            return task;
+                        if (!committed) {
+                            continue scan; // a more urgent task arrived meanwhile
                         }
-                        // a tombstone, or cancelled since the look: go on at this level (a
-                        // reader that finds it still settling waits for CANCELLED; see Task)
+                        claims++;
+                        LONG_ELEMENT.setRelease(claimedAt, padded(level), claimedAt[padded(level)] + 1);
+                        return task;
                     }
                     if (!inboxes[level].isEmpty()) {
                         return STALLED;
@@ -239,11 +253,22 @@ final class Inboxes extends InboxesPad1 {
         }
     }
 
+    /** Whether any level from {@code from} up to {@code to} (exclusive) may hold a task. */
+    private boolean anyMayHoldTasks(int from, int to) {
+        for (int level = from; level < to; level++) {
+            if (mayHoldTasks(level)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * {@link #claimNext()} with the starvation guard on: claims the overdue head that has waited
      * longest, or, if no head is overdue, the most urgent live task as the strict claim does.
-     * Reads the clock once; looks at every level's head, then re-checks the levels that had
-     * none, and starts over if one changed (see the notes).
+     * Reads the clock once; looks at every level's head, marks its pick CLAIMING, then
+     * re-checks the levels that had none, and withdraws the claim and starts over if one
+     * changed (see the notes).
      */
     private Task<?> claimGuarded() {
         final long now = System.nanoTime();
@@ -290,28 +315,51 @@ final class Inboxes extends InboxesPad1 {
                 if (pick == null) {
                     return mostUrgentLevel < 0 ? null : STALLED;
                 }
-                // the heads seen are still the heads (only the role holder polls); a level seen
-                // empty must still be empty, and one seen stalled still unstored
-                for (int level = 0; level < inboxes.length; level++) {
-                    int bit = 1 << level;
-                    if ((emptyLevels & bit) != 0 ? mayHoldTasks(level)
-                            : (stalledLevels & bit) != 0 && peek(level) != null) {
-                        continue scan;
+                if (!pick.beginClaim()) { // the claim's instant, if it stands
+                    poll(pickLevel); // cancelled since the look: a tombstone now, dropped
+                    removed++;
+                    continue;
+                }
+                boolean committed = false;
+                try {
+                    if (levelsAsSeen(emptyLevels, stalledLevels)) {
+                        poll(pickLevel); // the head peeked: the role holder is the only consumer
+                        removed++;
+                        pick.commitClaim();
+                        committed = true;
+                    }
+                } finally {
+                    if (!committed) {
+                        pick.abandonClaim(); // still the head: PENDING again
                     }
                 }
-                poll(pickLevel); // the head peeked: the role holder is the only consumer
-                removed++;
-                if (pick.tryClaim()) {
+                if (committed) {
                     claims++;
                     LONG_ELEMENT.setRelease(claimedAt, padded(pickLevel), claimedAt[padded(pickLevel)] + 1);
                     return pick;
                 }
-                // cancelled since the look: a tombstone now, dropped; look again
+                // a level changed since the scan: withdrawn, look again
             }
         } finally {
             soDequeued(removed);
             soClaimed(claims);
         }
+    }
+
+    /**
+     * For the guarded claim, after its CAS: whether each level seen empty is still empty and each
+     * seen stalled still has no stored task. The heads seen are still the heads (only the role
+     * holder polls).
+     */
+    private boolean levelsAsSeen(int emptyLevels, int stalledLevels) {
+        for (int level = 0; level < inboxes.length; level++) {
+            int bit = 1 << level;
+            if ((emptyLevels & bit) != 0 ? mayHoldTasks(level)
+                    : (stalledLevels & bit) != 0 && peek(level) != null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

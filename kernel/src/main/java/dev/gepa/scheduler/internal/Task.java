@@ -22,12 +22,12 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>The whole life of a task is one int, {@code state}:
  * <pre>
- *   PENDING ─claim─> DISPATCHED ─start─> EXECUTING ─return─> FINISHING ──> COMPLETED | FAILED
- *      │                 │                  │
- *      │                 └──cancel(true)────┴──> INTERRUPTING ──> CANCELLED
- *      │                 └──deadline────────┴──> INTERRUPTING ──> FAILED (timed out)
- *      └─cancel──> CANCELLING ─────────────────────────────────> CANCELLED
- *      └─deadline─> CANCELLING ────────────────────────────────> FAILED (timed out)
+ *   PENDING ─claim─> CLAIMING ─commit─> DISPATCHED ─start─> EXECUTING ─return─> FINISHING ──> COMPLETED | FAILED
+ *      │  ^             │                   │                  │
+ *      │  └──withdraw───┘                   └──cancel(true)────┴──> INTERRUPTING ──> CANCELLED
+ *      │                                    └──deadline────────┴──> INTERRUPTING ──> FAILED (timed out)
+ *      └─cancel──> CANCELLING ──────────────────────────────────────────────────> CANCELLED
+ *      └─deadline─> CANCELLING ─────────────────────────────────────────────────> FAILED (timed out)
  * </pre>
  * A deadline ({@link #timeOut}, by the scheduler's {@link Deadlines} thread) takes the same
  * steps as a cancel, interrupting a running task, but the task ends FAILED with a
@@ -55,6 +55,18 @@ import java.util.concurrent.TimeoutException;
  * another cancel settling the task waits likewise before it returns false. Carriers never wait
  * for a canceller: a take passes a settling task over as a tombstone. A settling task cannot be
  * cancelled again.
+ *
+ * <p>A claim, by the consumer role's holder ({@link Inboxes}), is a CAS from PENDING to
+ * CLAIMING, a re-check that no more urgent task is queued, then a release store: DISPATCHED,
+ * or PENDING if one is (the claim is withdrawn; the task stays at its queue's head). A claim
+ * that stands took effect at its CAS. Only the claimer leaves CLAIMING, in a {@code finally},
+ * and the window holds no user code and no allocation; every other reader that finds CLAIMING
+ * ({@link #state()}, {@link #result()}, a cancel, a deadline) waits it out as it waits out
+ * CANCELLING, then acts on PENDING or DISPATCHED; CLAIMING is never seen publicly. So a task
+ * read as pending after a more urgent submit returned is never claimed ahead of that task. A
+ * cancel's CAS from PENDING races the claim's: if the cancel wins, the claim finds a tombstone;
+ * if the claim wins, the cancel waits, then finds DISPATCHED, or PENDING if the claim was
+ * withdrawn. The cost: one release store per claim; a reader waits only if it meets a claim.
  *
  * <p>Data written with a transition is ordered around it:
  * <ul>
@@ -84,22 +96,27 @@ public final class Task<T> implements TaskHandle<T> {
 
     /** Waiting in its queue: claimable and cancellable. */
     static final int PENDING = 0;
+    /**
+     * Being claimed: the consumer role's holder is re-checking the more urgent levels and will
+     * store DISPATCHED or PENDING; readers wait it out.
+     */
+    static final int CLAIMING = 1;
     /** Claimed by a carrier, evaluator not yet invoked. */
-    static final int DISPATCHED = 1;
+    static final int DISPATCHED = 2;
     /** The evaluator runs. */
-    static final int EXECUTING = 2;
-    /** Settling: the evaluator returned; its carrier does the bookkeeping. */
-    static final int FINISHING = 3;
+    static final int EXECUTING = 3;
+    /** Settling: the evaluator returned; its carrier does the bookkeeping. This and above settle. */
+    static final int FINISHING = 4;
     /** Settling: an interrupting cancel won against a dispatched or executing task. */
-    static final int INTERRUPTING = 4;
+    static final int INTERRUPTING = 5;
     /** Settling: a cancel won against a pending task. */
-    static final int CANCELLING = 5;
+    static final int CANCELLING = 6;
     /** Final: the evaluator returned a value. This and above are final. */
-    static final int COMPLETED = 6;
+    static final int COMPLETED = 7;
     /** Final: the evaluator threw. */
-    static final int FAILED = 7;
+    static final int FAILED = 8;
     /** Final: cancelled, pending or running. */
-    static final int CANCELLED = 8;
+    static final int CANCELLED = 9;
 
     // The data-less results are shared: result() is a hot read and allocates only for final values.
     static final TaskResult<?> NOT_FOUND = new TaskResult.NotFound<>();
@@ -170,9 +187,24 @@ public final class Task<T> implements TaskHandle<T> {
 
     // ---------------------------------------------------------------- transitions
 
-    /** PENDING to DISPATCHED; by the holder of the consumer role only. */
-    boolean tryClaim() {
-        return state == PENDING && STATE.compareAndSet(this, PENDING, DISPATCHED);
+    /**
+     * PENDING to CLAIMING, the instant a claim takes effect; by the holder of the consumer role
+     * only, who then ends the claim with {@link #commitClaim()} or {@link #abandonClaim()}.
+     *
+     * @return false if the task is a tombstone (a cancel or its deadline won)
+     */
+    boolean beginClaim() {
+        return state == PENDING && STATE.compareAndSet(this, PENDING, CLAIMING);
+    }
+
+    /** CLAIMING to DISPATCHED: the claim stands. Only the claimer leaves CLAIMING: a release store. */
+    void commitClaim() {
+        STATE.setRelease(this, DISPATCHED);
+    }
+
+    /** CLAIMING back to PENDING: the claim is withdrawn, as if it had not begun. */
+    void abandonClaim() {
+        STATE.setRelease(this, PENDING);
     }
 
     /** Whether the task is still waiting to be claimed (not a tombstone). */
@@ -264,6 +296,9 @@ public final class Task<T> implements TaskHandle<T> {
      */
     boolean cancel(boolean mayInterruptIfRunning, boolean completeFuture) {
         int s = state;
+        if (s == CLAIMING) {
+            s = awaitClaimed(); // then pending or dispatched: never false for a task still pending
+        }
         if (s >= FINISHING || (s != PENDING && !mayInterruptIfRunning)) {
             // settling, final, or running without leave to interrupt: no probe
             return lostToAnotherCancel(s);
@@ -280,6 +315,8 @@ public final class Task<T> implements TaskHandle<T> {
                     }
                     return true;
                 }
+            } else if (s == CLAIMING) {
+                awaitClaimed(); // then look again
             } else if ((s == DISPATCHED || s == EXECUTING) && mayInterruptIfRunning) {
                 if (STATE.compareAndSet(this, s, INTERRUPTING)) {
                     try {
@@ -345,6 +382,8 @@ public final class Task<T> implements TaskHandle<T> {
                     }
                     return true;
                 }
+            } else if (s == CLAIMING) {
+                awaitClaimed(); // then look again
             } else if (s == DISPATCHED || s == EXECUTING) {
                 if (STATE.compareAndSet(this, s, INTERRUPTING)) {
                     try {
@@ -388,6 +427,23 @@ public final class Task<T> implements TaskHandle<T> {
                 Thread.yield(); // the canceller was descheduled: let it run
             }
         }
+    }
+
+    /**
+     * Waits while a carrier claims the task (a few loads and one store, no user code, no
+     * allocation); returns the state it then reads: PENDING if the claim was withdrawn, else
+     * DISPATCHED or any state after it.
+     */
+    private int awaitClaimed() {
+        int s;
+        for (int spins = 0; (s = state) == CLAIMING; spins++) {
+            if (spins < 1024) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // the claimer was descheduled: let it run
+            }
+        }
+        return s;
     }
 
     /**
@@ -469,12 +525,16 @@ public final class Task<T> implements TaskHandle<T> {
     }
 
     /**
-     * The state, except that a pending cancel under way is waited for (a few stores, no user
-     * code): its count and its place in the bound are already given back, so reading it as
-     * pending would disagree with {@code status()}.
+     * The state, except that a claim under way is waited for (a few instructions), and so is a
+     * pending cancel under way (a few stores, no user code): its count and its place in
+     * the bound are already given back, so reading it as pending would disagree with
+     * {@code status()}.
      */
     private int settledState() {
         int s = state;
+        if (s == CLAIMING) {
+            s = awaitClaimed();
+        }
         if (s == CANCELLING) {
             awaitSettled();
             s = state;

@@ -6,19 +6,14 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 
 /**
- * Model-checks the guarded claim ({@code Inboxes.claimGuarded}) against submit and cancel, as
- * {@link SchedulerLinearizabilityTest} does the strict one, on a core whose starvation bound
- * no task reaches: every interleaving must give results some sequential order would give
- * under strict priority, FIFO within a level. This checks the guarded claim's look-before-take
- * (a scan of every level's head, then the re-check of the levels that had none) and its
- * STALLED stop, the part of its order that does not depend on the clock. It has the shared
- * submit and cancel ({@link TaggedSubmits}) but not the fixture's result lookup: with the
- * lookup, the model checker finds the window between the claim's re-check and its CAS (a lookup
- * there sees the task still pending after a more urgent submit returned, and the claim then
- * takes it; see the notes of {@link Inboxes}), an open defect of the look-then-take claim,
- * strict or guarded.
+ * Model-checks the guarded claim ({@code Inboxes.claimGuarded}) against submit, cancel and
+ * result lookup, as {@link SchedulerLinearizabilityTest} does the strict one, on a core whose
+ * starvation bound no task reaches: every interleaving must give results some sequential order
+ * would give under strict priority, FIFO within a level. This checks the guarded claim's scan
+ * of every level's head, its re-check of the levels that had none, and its STALLED stop, the
+ * part of its order that does not depend on the clock.
  */
-public class GuardedClaimLinearizabilityTest extends TaggedSubmits {
+public class GuardedClaimLinearizabilityTest extends LinearizabilityFixture {
 
     private final CarrierSeat carrier = new CarrierSeat();
 
@@ -41,6 +36,6 @@ public class GuardedClaimLinearizabilityTest extends TaggedSubmits {
 
     @Test
     void guardedClaimsAreLinearizable() {
-        LinearizabilityFixture.check(getClass());
+        check(getClass(), claimVsReturnedSubmit(getClass()));
     }
 }

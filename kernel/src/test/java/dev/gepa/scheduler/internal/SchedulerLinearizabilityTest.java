@@ -33,6 +33,6 @@ public class SchedulerLinearizabilityTest extends LinearizabilityFixture {
 
     @Test
     void operationsAreLinearizable() {
-        check(getClass());
+        check(getClass(), claimVsReturnedSubmit(getClass()));
     }
 }
