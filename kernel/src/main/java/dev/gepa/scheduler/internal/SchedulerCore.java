@@ -68,10 +68,27 @@ import java.util.concurrent.atomic.LongAdder;
  * <h3>Dispatch</h3>
  * A carrier takes its next task with {@link #take}: the consumer role (one CAS), one claim, the
  * role given back, and, if tasks are left queued while a carrier is idle, a wake-up of one
- * (outside the role): every claim propagates, so a burst fans out over the idle carriers. A submitter publishes, issues a full fence, and signals only if a carrier
- * is idle and none is spinning. The fences pair with a carrier's idle announcement
+ * (outside the role): every claim propagates, so a burst fans out over the idle carriers. A
+ * submitter publishes, issues a full fence, and signals only if a carrier is idle and none is
+ * spinning. The fences pair with a carrier's idle announcement
  * ({@link Carrier}): no task is left queued while a carrier sleeps. Invariant: whenever a live
  * task is published and no carrier will look at the queues again, no carrier is idle.
+ *
+ * <h3>What a task costs, in steady state</h3>
+ * A submit: the stack probe ({@link StackHeadroom}), one clock read (timing on), three atomic
+ * read-modify-writes and a fence: the admission CAS on {@code ctl} (a line only submitters
+ * write), the CAS that takes its id-table slot (a line last written a span of tasks earlier:
+ * {@link TaskIndex}), the queue's index increment, and the fence before it reads the idle set.
+ * It reads no line that carriers write on every task: not the claim counters (the admission
+ * limit is cached), not the idle set unless a carrier parked or woke meanwhile; carriers read
+ * no line that submitters write except the queues they consume (shutdownNow's stop is a field
+ * of its own). A carrier that finds its next task: the role's CAS and release (a line shared by
+ * carriers only), the task's claim CAS and commit store, its start and finish CASes and final
+ * store (on the task's own line), result retention (an increment of the ring's sequence, shared
+ * by finishers, and a CAS on the ring entry; the evicted task's slot freed by a release store),
+ * its statistics in single-writer fields, and one clock read. A wake-up (an unpark) happens only
+ * when a carrier has parked: the carriers' spin, their propagation and the submitters' check of
+ * the idle set keep it well below one per task (the benchmarks count parks per task).
  *
  * <h3>Tombstones</h3>
  * Cancelling a pending task leaves it in its queue as a tombstone, its pending count released at
