@@ -16,7 +16,12 @@ import java.util.concurrent.locks.LockSupport;
  * <ol>
  * <li><b>Spin</b>, briefly, only if no other carrier is spinning and fewer carriers are busy
  *     than there are processors (a spinner on a full machine steals the core its producers
- *     need). While a carrier spins, submitters wake nobody: the spinner takes their tasks.</li>
+ *     need). While a carrier spins, submitters wake nobody: the spinner takes their tasks. The
+ *     spin is adaptive, per carrier: a spin that found a task doubles the next one's budget (up
+ *     to {@value #SPINS} iterations), one that found none halves it (down to
+ *     {@value #MIN_SPINS}). A carrier woken by a submitter may run on the submitter's own core;
+ *     spinning there in vain holds off the very submit it waits for (a burst to one carrier
+ *     took 34 µs a task so), so spinning lasts only while it pays.</li>
  * <li><b>Announce, re-check, park.</b> Set {@code parkState} to IDLE and the carrier's bit in
  *     the pool's idle set (an atomic read-modify-write, so a full fence), then try to take a task
  *     once more, and only then park while still IDLE. A submitter publishes its task, fences, and
@@ -51,6 +56,8 @@ final class Carrier implements Runnable, Task.Runner {
 
     /** Spin iterations before parking; about 20 to 50 µs. */
     private static final int SPINS = 1 << 10;
+    /** The least spin budget: a look or two, so that a budget can grow again. */
+    private static final int MIN_SPINS = 16;
     /** How often a spinner looks at the queues, in iterations (a power of two). */
     private static final int SPIN_LOOK_EVERY = 8;
 
@@ -88,6 +95,9 @@ final class Carrier implements Runnable, Task.Runner {
     private volatile int parkState;
     /** The task this carrier holds, or null; read by status() for {@code running}. */
     private Task<?> current;
+
+    /** Spin iterations before parking, adapted to whether spinning found work ({@link #spin}). */
+    private int spinBudget = SPINS;
 
     private long started;
     private long waitNanos;
@@ -201,8 +211,9 @@ final class Carrier implements Runnable, Task.Runner {
             return null;
         }
         boolean spinner = true;
+        int budget = spinBudget;
         try {
-            for (int i = 1; i <= SPINS; i++) {
+            for (int i = 1; i <= budget; i++) {
                 Thread.onSpinWait();
                 if ((i & (SPIN_LOOK_EVERY - 1)) == 0 && core.mayHoldTasks()) {
                     // NOTE: stop spinning first, so that take()'s signal for any further task
@@ -211,6 +222,7 @@ final class Carrier implements Runnable, Task.Runner {
                     spinner = false;
                     Task<?> task = core.take(this, false); // wakes the next carrier if work is left
                     if (task != null) {
+                        spinBudget = Math.min(SPINS, budget << 1); // spinning pays: spin longer
                         return task;
                     }
                     if (!(spinner = pool.tryStartSpinning())) {
@@ -218,6 +230,7 @@ final class Carrier implements Runnable, Task.Runner {
                     }
                 }
             }
+            spinBudget = Math.max(MIN_SPINS, budget >>> 1); // it did not: spin less next time
             return null;
         } finally {
             if (spinner) {
