@@ -26,7 +26,11 @@ import java.util.function.Consumer;
  * (a whole span of submits earlier): no shared word is written by every submit and every
  * finish, as a free-slot stack's head would be. Tasks live for about the same time, so the
  * slots they hold form a window behind the sequence and the first choice is nearly always free;
- * a task held long (a LOW task pending under a flood) is stepped over.
+ * a task held long (a LOW task pending under a flood) is stepped over. Stepping over shifts
+ * every later task of the window by one slot, and each would then step over its predecessor,
+ * a lap after lap (a cost that grew to a thousand probes a submit): so a submitter that stepped
+ * over {@code k} slots adds {@code k} to {@code drift}, which is added to every later sequence,
+ * and the later submitters' first choices are free again.
  *
  * <p>Memory follows use: {@code span}, the range of slots in use, starts at one segment of
  * {@value #SEGMENT} slots and doubles (up to the capacity) whenever a submitter finds
@@ -85,6 +89,10 @@ final class TaskIndex {
     private final int segmentSize;
     private final AtomicReferenceArray<Segment> segments;
     private volatile int span; // a power of two, segmentSize to capacity; only grows
+    /** Added to a sequence to name its first choice; see the notes. A hint: races lose updates. */
+    private volatile int drift;
+    /** Held slots submitters stepped over, in all; racy (a statistic, for tests). */
+    private long steppedOver;
 
     private final int retention;
     private final AtomicReferenceArray<AtomicReferenceArray<Task<?>>> ring;
@@ -111,13 +119,14 @@ final class TaskIndex {
      */
     void register(Task<?> task, long sequence) {
         int sp = span;
-        int slot = (int) sequence & (sp - 1);
+        int shift = drift;
+        int slot = (int) (sequence + shift) & (sp - 1);
         for (int tried = 0;; tried++) {
             if (tried == CROWDED && sp < capacity) {
                 // crowded: twice the slots, and the sequence's choice among them first
                 SPAN.compareAndSet(this, sp, sp << 1);
                 sp = span;
-                slot = (int) sequence & (sp - 1);
+                slot = (int) (sequence + shift) & (sp - 1);
                 tried = 0;
             }
             Segment seg = segment(slot / segmentSize); // allocated before the slot is taken
@@ -127,6 +136,10 @@ final class TaskIndex {
                 if (seg.tasks.compareAndSet(i, null, task)) {
                     long generation = ++seg.generations[i];
                     TASK_ID.setRelease(task, generation << slotBits | slot);
+                    if (tried != 0) {
+                        drift = shift + tried; // later sequences start past the tasks stepped over
+                        steppedOver += tried;
+                    }
                     return;
                 }
                 task.slot = -1; // not ours: an undo must not give it back
@@ -242,6 +255,11 @@ final class TaskIndex {
         int[] held = {0};
         forEach(task -> held[0]++);
         return held[0];
+    }
+
+    /** Returns how many held slots submitters stepped over, about; for tests of the drift. */
+    long steppedOver() {
+        return steppedOver;
     }
 
     /** Returns how many table segments are allocated; for tests of memory that follows use. */

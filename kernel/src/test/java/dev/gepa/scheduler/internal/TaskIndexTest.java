@@ -65,6 +65,31 @@ class TaskIndexTest {
         assertEquals(1, index.slotsInUse(), "slots in use");
     }
 
+    /**
+     * Tasks held for ever (carriers busy with endless tasks) while a full retention window flows
+     * past them lap after lap: each lap steps over them once, not once per submit. Without the
+     * drift, a stepped-over slot shifted every later task of the window by one and each submit
+     * stepped over all the shift: about a thousand slots a submit after a few hundred laps.
+     */
+    @Test
+    void tasksHeldForEverAreSteppedOverOncePerLap() {
+        int retention = 1024;
+        TaskIndex index = new TaskIndex(1024, 2, retention); // capacity 4096
+        index.register(task(), 0);
+        index.register(task(), 1);
+        int laps = 300;
+        long submits = (long) laps * 4096;
+        for (long seq = 2; seq < submits; seq++) {
+            Task<?> t = task();
+            index.register(t, seq);
+            index.retire(t);
+        }
+        long stepped = index.steppedOver();
+        assertTrue(stepped <= 8L * laps, () -> "stepped over " + stepped + " held slots in " + submits
+                + " submits (" + laps + " laps)");
+        assertEquals(retention + 2, index.slotsInUse());
+    }
+
     /** Holding more tasks than the span has slots doubles it until they fit; every task stays findable. */
     @Test
     void crowdingGrowsTheSpanToFitWhatIsHeld() {
