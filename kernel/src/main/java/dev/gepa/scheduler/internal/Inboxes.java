@@ -223,7 +223,7 @@ final class Inboxes extends InboxesPad1 {
                         }
                         boolean committed = false;
                         try {
-                            if (!anyMayHoldTasks(0, level)) { // empty at the scan and now: at the CAS too
+                            if (!anyMoreUrgentMayHoldTasks(level)) { // empty at the scan and now: at the CAS too
                                 poll(level);
                                 removed++;
                                 task.commitClaim();
@@ -238,7 +238,7 @@ final class Inboxes extends InboxesPad1 {
                             continue scan; // a more urgent task arrived meanwhile
                         }
                         claims++;
-                        LONG_ELEMENT.setRelease(claimedAt, padded(level), claimedAt[padded(level)] + 1);
+                        countClaimAt(level);
                         return task;
                     }
                     if (!inboxes[level].isEmpty()) {
@@ -253,10 +253,15 @@ final class Inboxes extends InboxesPad1 {
         }
     }
 
-    /** Whether any level from {@code from} up to {@code to} (exclusive) may hold a task. */
-    private boolean anyMayHoldTasks(int from, int to) {
-        for (int level = from; level < to; level++) {
-            if (mayHoldTasks(level)) {
+    /** Counts a claim at {@code level}, for status(); the role holder is its only writer. */
+    private void countClaimAt(int level) {
+        LONG_ELEMENT.setRelease(claimedAt, padded(level), claimedAt[padded(level)] + 1);
+    }
+
+    /** Whether any level more urgent than {@code level} may hold a task. */
+    private boolean anyMoreUrgentMayHoldTasks(int level) {
+        for (int above = 0; above < level; above++) {
+            if (mayHoldTasks(above)) {
                 return true;
             }
         }
@@ -335,7 +340,7 @@ final class Inboxes extends InboxesPad1 {
                 }
                 if (committed) {
                     claims++;
-                    LONG_ELEMENT.setRelease(claimedAt, padded(pickLevel), claimedAt[padded(pickLevel)] + 1);
+                    countClaimAt(pickLevel);
                     return pick;
                 }
                 // a level changed since the scan: withdrawn, look again

@@ -275,11 +275,7 @@ public final class Task<T> implements TaskHandle<T> {
     private void awaitCancelPublished() {
         for (int spins = 0; state == INTERRUPTING; spins++) {
             // the canceller is between its CAS and publishing CANCELLED: a few stores, no user code
-            if (spins < 1024) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield(); // the canceller was descheduled: let it run
-            }
+            backOff(spins);
         }
         Thread.interrupted(); // an interrupt meant for this task must not reach the next one
     }
@@ -345,11 +341,7 @@ public final class Task<T> implements TaskHandle<T> {
             runner.interrupt(); // published before the carrier's CAS
             if (submittedNanos != 0L) {
                 for (int spins = 0; (long) STARTED_NANOS.getAcquire(this) == 0L; spins++) {
-                    if (spins < 1024) {
-                        Thread.onSpinWait(); // the carrier's very next store
-                    } else {
-                        Thread.yield(); // the carrier was descheduled: let it run
-                    }
+                    backOff(spins); // the carrier's very next store
                 }
             }
         }
@@ -421,11 +413,7 @@ public final class Task<T> implements TaskHandle<T> {
 
     private void awaitSettled() {
         for (int spins = 0; state < COMPLETED; spins++) {
-            if (spins < 1024) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield(); // the canceller was descheduled: let it run
-            }
+            backOff(spins);
         }
     }
 
@@ -434,14 +422,22 @@ public final class Task<T> implements TaskHandle<T> {
      * allocation); returns the state it then reads: PENDING if the claim was withdrawn, else
      * DISPATCHED or any state after it.
      */
+    /**
+     * One step of a wait for another thread's few stores (no user code): spin at first, then
+     * yield, in case that thread was descheduled in the middle of them.
+     */
+    private static void backOff(int spins) {
+        if (spins < 1024) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
+        }
+    }
+
     private int awaitClaimed() {
         int s;
         for (int spins = 0; (s = state) == CLAIMING; spins++) {
-            if (spins < 1024) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield(); // the claimer was descheduled: let it run
-            }
+            backOff(spins);
         }
         return s;
     }
