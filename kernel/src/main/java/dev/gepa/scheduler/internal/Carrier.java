@@ -28,7 +28,10 @@ import java.util.concurrent.locks.LockSupport;
  *     then reads the idle set: either it sees this carrier's bit and wakes it, or this carrier's
  *     re-check comes after the publication and finds the task (a Dekker pair; no lost wake-up).
  *     A re-check that finds the role taken parks too: the role holder reads the idle set after
- *     giving the role up ({@link Inboxes}) and wakes a carrier if work is left.</li>
+ *     giving the role up ({@link Inboxes}) and wakes a carrier if work is left. Announced idle,
+ *     before it parks, the carrier lets the id table give back what a burst grew, a bounded
+ *     step at a time while no waker came ({@link TaskIndex#trim}; two reads when there is
+ *     nothing to give back).</li>
  * <li><b>Wake.</b> A waker CASes {@code parkState} from IDLE to WOKEN and unparks; the carrier may
  *     instead leave IDLE itself (CAS to RUNNING) when its re-check found work. Either way only the
  *     carrier clears its own bit, so a bit is never lost to a late clear.</li>
@@ -184,6 +187,9 @@ final class Carrier implements Runnable, Task.Runner {
                 leaveIdle();
                 core.onQuiescentShutdown();
                 return null;
+            }
+            while (parkState == IDLE && core.trimIndex()) {
+                // one segment a step, about 10 µs: a waker stops it between steps
             }
             while (parkState == IDLE) {
                 Thread.interrupted(); // a stray interrupt would make park return at once, forever

@@ -710,6 +710,14 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         incrementPendingCancels(priorities ? task.priority().ordinal() : 0);
     }
 
+    /**
+     * By a carrier about to park: one bounded step of giving back id-table memory a burst grew
+     * ({@link TaskIndex#trim}); returns whether another step may follow.
+     */
+    boolean trimIndex() {
+        return index.mayTrim() && index.trim(pendingCount(lvCtl()));
+    }
+
     /** A canceller's task enters result retention, after it was published CANCELLED. */
     void retire(Task<?> task) {
         index.retire(task);

@@ -40,6 +40,26 @@ import java.util.function.Consumer;
  * task, plus {@code SLACK} for cancellers between publishing and retiring a task) guarantees a
  * free slot to every admitted submit; one that still finds none goes round again.
  *
+ * <p>And memory falls back after a burst: {@link #trim} (a carrier's, announced idle before it
+ * parks, so that no submitter pays for it and a submit's wake-up stops it between steps) first
+ * lowers the span to the least power of two that is {@value #TRIM_HEADROOM} times what can be
+ * held (the retained tasks, the pending ones, and one running task a carrier), then frees the
+ * segments above the span, the highest allocated one first, one a call. Freeing a segment: a
+ * read-only look for a held slot (a segment still holding a task stays, and so do those below
+ * it, until the next trim); then a CAS of every slot
+ * from empty to {@code RETIRED}, a sentinel that submitters step over as held (a submitter that
+ * read the span before it fell may still try the segment); then, owning every slot, the
+ * trimmer raises {@code generationFloor} past the segment's generations and CASes the segment out
+ * of the table. If any CAS finds a slot taken, or the span grew back over the segment, the
+ * sentinels are removed and the segment stays. A lookup of the slots of a freed segment finds
+ * nothing, as it should: they held no task. A submitter that tries a slot there again allocates
+ * a fresh segment; its slots' generations start above the floor, read after the segment (the
+ * successful CAS that installed it read the trimmer's removal, which the floor's raise
+ * preceded), so an id is never given twice. {@code top} bounds the allocated segments so that a
+ * trim looks at few; an allocator raises it after installing a segment and the trimmer lowers
+ * it before re-reading the segment, so that one of the two sees the other. One trimmer at a
+ * time ({@code trimming}, tried, never waited for).
+ *
  * <p>A finished task enters retention: the finisher takes a ring position (one atomic
  * increment) and stores its task at that position modulo the ring size, evicting the task
  * there, the oldest retained one. A finisher delayed by a whole lap could find a newer task in
@@ -59,13 +79,23 @@ final class TaskIndex {
     /** Held slots in a row that make a submitter double the span. */
     static final int CROWDED = 8;
 
+    /** A trim leaves this many times the slots that can be held when a carrier is idle. */
+    static final int TRIM_HEADROOM = 4;
+
+    /** Fills the slots of a segment being freed: held, for submitters; never a lookup's answer. */
+    private static final Task<?> RETIRED = new Task<>(null, null, 0L);
+
     private static final VarHandle SPAN;
+    private static final VarHandle TOP;
+    private static final VarHandle TRIMMING;
     private static final VarHandle TASK_ID;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             SPAN = l.findVarHandle(TaskIndex.class, "span", int.class);
+            TOP = l.findVarHandle(TaskIndex.class, "top", int.class);
+            TRIMMING = l.findVarHandle(TaskIndex.class, "trimming", int.class);
             TASK_ID = l.findVarHandle(Task.class, "id", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -88,7 +118,14 @@ final class TaskIndex {
     private final long slotMask;
     private final int segmentSize;
     private final AtomicReferenceArray<Segment> segments;
-    private volatile int span; // a power of two, segmentSize to capacity; only grows
+    private volatile int span; // a power of two, segmentSize to capacity; grows when crowded, falls in a trim
+    /** Segments at this index and above are not allocated; see the notes. */
+    private volatile int top;
+    /** No slot is given a generation below this: raised past each freed segment's generations. */
+    private volatile long generationFloor;
+    /** 1 while a carrier trims; tried with a CAS, never waited for. */
+    private volatile int trimming;
+    private final int maxConcurrent;
     /** Added to a sequence to name its first choice; see the notes. A hint: races lose updates. */
     private volatile int drift;
     /** Held slots submitters stepped over, in all; racy (a statistic, for tests). */
@@ -106,6 +143,7 @@ final class TaskIndex {
         this.segmentSize = Math.min(SEGMENT, capacity);
         this.segments = new AtomicReferenceArray<>(capacity / segmentSize);
         this.span = segmentSize;
+        this.maxConcurrent = maxConcurrent;
         this.retention = retention;
         this.ring = retention == 0 ? null
                 : new AtomicReferenceArray<>((retention + SEGMENT - 1) >>> SEGMENT_SHIFT);
@@ -134,7 +172,11 @@ final class TaskIndex {
             if (seg.tasks.get(i) == null) {
                 task.slot = slot; // before the CAS: a scan that finds the task may retire it
                 if (seg.tasks.compareAndSet(i, null, task)) {
-                    long generation = ++seg.generations[i];
+                    long generation = seg.generations[i] + 1;
+                    if (generation == 1) { // a fresh segment's slot: above those of freed segments
+                        generation = Math.max(1, generationFloor);
+                    }
+                    seg.generations[i] = generation;
                     TASK_ID.setRelease(task, generation << slotBits | slot);
                     if (tried != 0) {
                         drift = shift + tried; // later sequences start past the tasks stepped over
@@ -154,10 +196,107 @@ final class TaskIndex {
     private Segment segment(int s) {
         Segment seg = segments.get(s);
         if (seg == null) {
-            segments.compareAndSet(s, null, new Segment(segmentSize));
+            if (segments.compareAndSet(s, null, new Segment(segmentSize))) {
+                raiseTop(s + 1); // after the install: see the notes
+            }
             seg = segments.get(s);
         }
         return seg;
+    }
+
+    private void raiseTop(int atLeast) {
+        for (int t; (t = top) < atLeast; ) {
+            if (TOP.compareAndSet(this, t, atLeast)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Whether the table grew beyond one segment, so that {@link #trim} may have work: two
+     * reads, for the carrier's idle path.
+     */
+    boolean mayTrim() {
+        return span > segmentSize || top > 1;
+    }
+
+    /**
+     * Gives memory back after a burst, one bounded step at a time (see the notes): lowers the
+     * span if it is far above what can be held, then frees the highest segment above it if that
+     * holds no task. By a carrier that found no task; returns at once if another thread is
+     * trimming.
+     *
+     * @param pending tasks admitted and not yet claimed, about: they hold slots too
+     * @return whether a segment was freed and more may follow: the caller may call again
+     */
+    boolean trim(long pending) {
+        int sp = span;
+        long retained = ring == null ? 0 : Math.min(ringSequence.get(), retention);
+        long wanted = TRIM_HEADROOM * (retained + maxConcurrent + Math.max(0, pending));
+        int target = (int) Math.max(segmentSize, Math.min(capacity, Long.highestOneBit(Math.max(1, wanted - 1)) << 1));
+        if (sp <= target && top <= sp / segmentSize) {
+            return false; // trimmed already
+        }
+        if (!TRIMMING.compareAndSet(this, 0, 1)) {
+            return false;
+        }
+        try {
+            if (sp > target && SPAN.compareAndSet(this, sp, target)) {
+                sp = target;
+            }
+            for (int s; (s = top - 1) >= sp / segmentSize; ) {
+                Segment seg = segments.get(s);
+                if (seg == null) {
+                    lowerTop(s); // never allocated, or freed: look lower
+                } else if (free(seg, s)) {
+                    lowerTop(s);
+                    return top > sp / segmentSize;
+                } else {
+                    return false; // it holds a task: look again at the next trim
+                }
+            }
+            return false;
+        } finally {
+            trimming = 0;
+        }
+    }
+
+    /** Lowers {@code top} past segment {@code s}, unless a submitter installs it meanwhile. */
+    private void lowerTop(int s) {
+        TOP.compareAndSet(this, s + 1, s);
+        if (segments.get(s) != null) { // installed meanwhile (or before our CAS): keep it in view
+            raiseTop(s + 1);
+        }
+    }
+
+    /** Frees segment {@code s} of the table if it holds no task and lies above the span. */
+    private boolean free(Segment seg, int s) {
+        AtomicReferenceArray<Task<?>> tasks = seg.tasks;
+        int n = tasks.length();
+        for (int i = 0; i < n; i++) {
+            if (tasks.get(i) != null) {
+                return false; // a look first: no write to a segment still in use
+            }
+        }
+        int owned = 0;
+        while (owned < n && tasks.compareAndSet(owned, null, RETIRED)) {
+            owned++;
+        }
+        if (owned == n && span <= s * segmentSize) {
+            long highest = 0;
+            for (long g : seg.generations) { // every slot is ours: their holders' stores are seen
+                highest = Math.max(highest, g);
+            }
+            if (generationFloor <= highest) {
+                generationFloor = highest + 1; // before the removal, which a new install reads
+            }
+            segments.compareAndSet(s, seg, null); // only the trimmer removes a segment
+            return true;
+        }
+        for (int i = 0; i < owned; i++) {
+            tasks.lazySet(i, null); // a submitter took a slot, or the span grew back over it
+        }
+        return false;
     }
 
     /** Returns the task with this id, or null if it is unknown or no longer retained. */
@@ -243,7 +382,7 @@ final class TaskIndex {
             }
             for (int i = 0; i < segmentSize; i++) {
                 Task<?> t = seg.tasks.get(i);
-                if (t != null) {
+                if (t != null && t != RETIRED) {
                     visitor.accept(t);
                 }
             }

@@ -142,4 +142,54 @@ class TaskIndexTest {
         }
         assertEquals(retention, index.slotsInUse());
     }
+
+    /**
+     * After a burst, trims give the grown segments back, a few at a time, while a task still held
+     * high keeps its segment (and it stays findable); slots taken again in a freed segment's range
+     * get ids never given before.
+     */
+    @Test
+    void trimGivesBackWhatABurstGrewAndNeverReusesAnId() {
+        TaskIndex index = new TaskIndex(1 << 20, 1, 0);
+        int n = 40 * TaskIndex.SEGMENT;
+        List<Task<?>> burst = new ArrayList<>();
+        Set<Long> ids = new HashSet<>();
+        for (int seq = 0; seq < n; seq++) {
+            Task<?> t = task();
+            index.register(t, seq);
+            assertTrue(ids.add(t.id));
+            burst.add(t);
+        }
+        int grown = index.segmentsAllocated();
+        assertTrue(grown >= 40, () -> "segments after the burst: " + grown);
+        Task<?> heldHigh = burst.get(n - 1);
+        for (Task<?> t : burst) {
+            if (t != heldHigh) {
+                index.unregister(t);
+            }
+        }
+        for (int i = 0; i < 100; i++) {
+            index.trim(0);
+        }
+        assertTrue(index.segmentsAllocated() > 1, "a segment holding a task is kept, and those below it");
+        assertSame(heldHigh, index.find(heldHigh.id), "a task held through trims is still found");
+        index.unregister(heldHigh);
+        for (int i = 0; i < 100; i++) {
+            index.trim(0);
+        }
+        assertEquals(1, index.segmentsAllocated(), "segments after trims");
+        // a burst again: the freed segments come back, with ids above any given before
+        for (int seq = n; seq < 3 * n; seq++) {
+            Task<?> t = task();
+            index.register(t, seq);
+            assertTrue(ids.add(t.id), () -> "id " + t.id + " given twice, slot " + t.slot);
+            assertSame(t, index.find(t.id));
+            if (seq % 3 != 0) {
+                index.unregister(t);
+            }
+        }
+        for (Task<?> t : burst) {
+            assertNull(index.find(t.id), "a task of the first burst is not found");
+        }
+    }
 }

@@ -93,4 +93,53 @@ public final class SlotTake {
             r.r2 = (byH == null ? "none" : byH == h ? "H" : "T") + " " + (byT == t ? "T" : "lost");
         }
     }
+
+    @JCStressTest
+    @Description("TaskIndex notes, memory falls back: a trim lowers the span and frees a segment "
+            + "above it by CASing every slot from empty to a sentinel, then removes it. A submitter "
+            + "that read the span before it fell may still try that segment. The table grew to two "
+            + "segments (span 2048) and was emptied; a submitter registers T at sequence 1029 (slot "
+            + "1029 at span 2048, slot 5 at span 1024) while a carrier trims. r1 = T's segment, "
+            + "r2 = whether T is found by its id and its id is new, and the segments allocated.")
+    @Outcome(id = "0, found new, 1", expect = ACCEPTABLE, desc = "T went to the lowered span; the high segment was freed.")
+    @Outcome(id = "1, found new, 2", expect = ACCEPTABLE, desc = "T took a slot of the high segment first (the trim kept it), or after it was freed (a fresh one).")
+    @Outcome(expect = FORBIDDEN, desc = "T lost with its segment, or given an id used before.")
+    @State
+    public static class TakeVsTrim {
+        final TaskIndex index = new TaskIndex(2000, 1, 0); // capacity 4096: four segments
+        final Task<?> t = task();
+        final long[] usedIds = new long[TaskIndex.SEGMENT + TaskIndex.CROWDED];
+
+        public TakeVsTrim() {
+            Task<?>[] burst = new Task<?>[usedIds.length];
+            for (int i = 0; i < burst.length; i++) { // one segment's worth and more: the span doubles
+                index.register(burst[i] = task(), i);
+                usedIds[i] = burst[i].id();
+            }
+            for (Task<?> b : burst) {
+                index.unregister(b);
+            }
+        }
+
+        @Actor
+        public void submitter() {
+            index.register(t, TaskIndex.SEGMENT + 5);
+        }
+
+        @Actor
+        public void trimmer() {
+            index.trim(0);
+        }
+
+        @Arbiter
+        public void arbiter(LL_Result r) {
+            r.r1 = String.valueOf(t.slot / TaskIndex.SEGMENT);
+            boolean fresh = true;
+            for (long used : usedIds) {
+                fresh &= used != t.id();
+            }
+            r.r2 = (index.find(t.id()) == t ? "found" : "lost") + " " + (fresh ? "new" : "reused")
+                    + ", " + index.segmentsAllocated();
+        }
+    }
 }
