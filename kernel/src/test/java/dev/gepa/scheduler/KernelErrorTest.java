@@ -30,9 +30,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * runs exactly once or is cancelled, and its future completes), the carriers keep dispatching,
  * the counters balance at quiescence, the queue bound is intact, and {@code close()} returns.
  *
- * <p>OutOfMemoryError is not injected here: the kernel's allocations on these paths (the task,
- * queue chunks, id-table segments, exceptions) have no seam that a test can fail without editing
- * the kernel, and exhausting the shared test JVM's heap would not be deterministic.
+ * <p>OutOfMemoryError is {@link OutOfMemoryTest}'s: it fills the heap of a JVM of its own, since
+ * exhausting this shared test JVM's heap would disturb every other test.
  */
 @Timeout(120)
 class KernelErrorTest {

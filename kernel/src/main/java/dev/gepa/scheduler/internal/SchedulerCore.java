@@ -1168,6 +1168,12 @@ abstract class CoreCancelCounts extends CorePad1 {
 
     CoreCancelCounts(int levels) {
         pendingCancelsAt = Inboxes.paddedCounters(levels);
+        // The first run of a VarHandle call site links it, and linking allocates. These counts
+        // follow a commit (a pending cancel's CAS, an admission being undone), where an
+        // OutOfMemoryError would leave a task counted nowhere: link their call sites now, to no
+        // effect (OutOfMemoryTest saw a first cancel under a full heap strand a place of the bound)
+        addPendingCancels(0, 0L);
+        addUndone(0L);
     }
 
     final long lvPendingCancels() {
@@ -1176,8 +1182,12 @@ abstract class CoreCancelCounts extends CorePad1 {
 
     /** Counts a pending cancel, its level's first: status clamps a level to the total. */
     final void incrementPendingCancels(int level) {
-        LONG_ELEMENT.getAndAdd(pendingCancelsAt, Inboxes.padded(level), 1L);
-        PENDING_CANCELS.getAndAdd(this, 1L);
+        addPendingCancels(level, 1L);
+    }
+
+    private void addPendingCancels(int level, long n) {
+        LONG_ELEMENT.getAndAdd(pendingCancelsAt, Inboxes.padded(level), n);
+        PENDING_CANCELS.getAndAdd(this, n);
     }
 
     final long lvPendingCancelsAt(int level) {
@@ -1189,6 +1199,10 @@ abstract class CoreCancelCounts extends CorePad1 {
     }
 
     final void incrementUndone() {
-        UNDONE.getAndAdd(this, 1L);
+        addUndone(1L);
+    }
+
+    private void addUndone(long n) {
+        UNDONE.getAndAdd(this, n);
     }
 }

@@ -135,6 +135,15 @@ public final class Task<T> implements TaskHandle<T> {
     private static final VarHandle FINISHED_NANOS = field("finishedNanos", long.class);
     private static final VarHandle STARTED_NANOS = field("startedNanos", long.class);
 
+    static {
+        // The first run of a VarHandle call site links it, and linking allocates. The final
+        // store and the finish stamp run after a commit, in a finally, where an
+        // OutOfMemoryError would strand the task: link them now, on a task no one sees.
+        Task<?> rehearsal = new Task<>(null, null, 1L);
+        rehearsal.publishFinal(CANCELLED);
+        rehearsal.stampFinished();
+    }
+
     /** How a task reports to the carrier that runs it. */
     interface Runner {
         /** The evaluator is about to be invoked; {@code queueWaitNanos} is 0 with timing off. */
@@ -260,7 +269,7 @@ public final class Task<T> implements TaskHandle<T> {
             }
             carrier.onFinish(failed, end - startNanos);
         } finally {
-            STATE.setVolatile(this, failed ? FAILED : COMPLETED);
+            publishFinal(failed ? FAILED : COMPLETED);
         }
         // final before the event, the event before the future: a waiter finds it committed.
         // With no recorder the check is a load and a branch; the commit never throws (FlightEvents)
@@ -319,7 +328,7 @@ public final class Task<T> implements TaskHandle<T> {
                         core.onRunningCancelled(); // counted first: the count is what must hold
                         stampAndInterrupt(s);
                     } finally {
-                        STATE.setVolatile(this, CANCELLED); // releases the carrier, whatever happened
+                        publishFinal(CANCELLED); // releases the carrier, whatever happened
                         afterCancelled(false, completeFuture);
                     }
                     return true;
@@ -369,7 +378,7 @@ public final class Task<T> implements TaskHandle<T> {
                         core.onPendingTimedOut(this); // counted (and the bound freed) first
                         stampFinished();
                     } finally {
-                        STATE.setVolatile(this, FAILED);
+                        publishFinal(FAILED);
                         afterCancelled(true, true);
                     }
                     return true;
@@ -383,7 +392,7 @@ public final class Task<T> implements TaskHandle<T> {
                         core.onRunningTimedOut();
                         stampAndInterrupt(s);
                     } finally {
-                        STATE.setVolatile(this, FAILED); // releases the carrier
+                        publishFinal(FAILED); // releases the carrier
                         afterCancelled(false, true);
                     }
                     return true;
@@ -483,8 +492,17 @@ public final class Task<T> implements TaskHandle<T> {
             core.onPendingCancelled(this); // counted (and the bound freed) first: it must hold
             stampFinished();
         } finally {
-            STATE.setVolatile(this, CANCELLED);
+            publishFinal(CANCELLED);
         }
+    }
+
+    /**
+     * Publishes a final state, in the {@code finally} after a commit: it must not fail. The one
+     * store every such path shares, so that its call site is linked with the class (see the
+     * static initializer), not on the first cancel, which may come when the heap is full.
+     */
+    private void publishFinal(int finalState) {
+        STATE.setVolatile(this, finalState);
     }
 
     private void stampFinished() {

@@ -1,0 +1,198 @@
+package dev.gepa.scheduler;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The program {@link OutOfMemoryTest} runs in a JVM of its own with a small heap: it fills the
+ * heap with ballast until nothing more can be allocated, gives back a different few kilobytes
+ * each round, and then calls the kernel (submit, trySubmit, submitAll, cancel, lookups, status)
+ * so that the kernel's own allocations fail at different points of those calls. About a thousand
+ * tasks are queued first, so that some of those submits need a new id-table segment after they
+ * were admitted, and one more, pending, is cancelled first thing once the heap is full (the
+ * warm-up cancels nothing, so the first cancel in this JVM runs then, as an application's first
+ * cancel may). Two tasks hold the carriers during most rounds; in every third round they let go
+ * at once, so that the carriers run tasks, complete futures and retire tasks while the heap is
+ * full. After the ballast is dropped it checks that every call took effect completely or not at all:
+ * the scheduler counts exactly the tasks whose submit returned a handle, every one of them ends
+ * in a final state, the counters balance, new tasks still run, and shutdown terminates.
+ *
+ * <p>Prints one line per finding and exits with status 1 if there is any, 0 otherwise.
+ */
+public final class OutOfMemoryProbe {
+    private static final int OPS_PER_ROUND = 48;
+    private static final int RETAINED = 64;
+    /** Id-table slots in its first segment: a round crosses into the next while the heap is full. */
+    private static final int SEGMENT = 1024;
+
+    private OutOfMemoryProbe() { }
+
+    /** {@code args[0]}: rounds; {@code args[1]}: bytes left free in the first round, growing. */
+    public static void main(String[] args) throws Exception {
+        int rounds = Integer.parseInt(args[0]);
+        int step = Integer.parseInt(args[1]);
+        Scheduler s = Scheduler.builder().maxConcurrent(2).maxQueueSize(1 << 12).resultRetention(RETAINED).build();
+        // room for every handle from the start: growing it while the heap is full would lose one
+        List<TaskHandle<?>> accepted = new ArrayList<>(20_000 + rounds * (SEGMENT + OPS_PER_ROUND * 4));
+        TaskSpec<Integer> noOp = TaskSpec.of("oom", () -> 1);
+        List<TaskSpec<Integer>> group = List.of(noOp, TaskSpec.of("oom", () -> 2).withPriority(Priority.HIGH), noOp);
+        TaskSpec<Integer> high = noOp.withPriority(Priority.HIGH);
+        for (int batch = 0; batch < 10; batch++) { // warm: code, both levels' queue chunk pools, the ring
+            for (int i = 0; i < 500; i++) {
+                accepted.add(s.submit(noOp));
+                accepted.add(s.submit(high));
+            }
+            drain(s, accepted);
+        }
+        Object[] ballast = new Object[1 << 16];
+        long errors = 0;
+        long refused = 0;
+        for (int round = 0; round < rounds; round++) {
+            CountDownLatch gate = new CountDownLatch(1);
+            TaskSpec<Integer> holder = TaskSpec.of("holder", () -> {
+                gate.await();
+                return 0;
+            });
+            accepted.add(s.submit(holder));
+            accepted.add(s.submit(holder));
+            // queued behind the holders, so that the id table's first segment is nearly full and
+            // some submits below find their slot in a segment still to be allocated
+            int queued = SEGMENT - RETAINED - 2 - 1 - round % 8;
+            for (int i = 0; i < queued; i++) {
+                accepted.add(s.submit(noOp));
+            }
+            TaskHandle<?> victim = s.submit(noOp); // pending: cancelled first thing with the heap full
+            accepted.add(victim);
+            int held = fill(ballast, step * (round + 1));
+            try {
+                victim.cancel(false);
+            } catch (OutOfMemoryError e) {
+                errors++;
+            }
+            boolean carriersRun = round % 3 == 2;
+            if (carriersRun) {
+                gate.countDown(); // this round the carriers run the tasks while the heap is full
+            }
+            TaskHandle<?> last = null;
+            for (int op = 0; op < OPS_PER_ROUND; op++) {
+                try {
+                    switch (op % 6) {
+                        case 0, 3 -> {
+                            TaskHandle<?> h = s.submit(noOp);
+                            accepted.add(h);
+                            last = h;
+                        }
+                        case 1 -> {
+                            TaskHandle<?> h = s.trySubmit(noOp);
+                            if (h != null) {
+                                accepted.add(h);
+                            } else {
+                                refused++;
+                            }
+                        }
+                        case 2 -> {
+                            List<TaskHandle<Integer>> members = s.submitAll(group).members();
+                            for (int i = 0; i < members.size(); i++) {
+                                accepted.add(members.get(i)); // no iterator, and the list has room: no allocation
+                            }
+                        }
+                        case 4 -> {
+                            if (last != null) {
+                                last.cancel(op % 12 == 4);
+                                s.result(last.id());
+                            }
+                        }
+                        default -> {
+                            s.status();
+                            if (last != null) {
+                                last.future(); // made on first use: may fail while a carrier completes it
+                            }
+                        }
+                    }
+                } catch (OutOfMemoryError | RejectedTaskException e) {
+                    errors++;
+                }
+            }
+            for (int i = 0; i < held; i++) {
+                ballast[i] = null;
+            }
+            gate.countDown();
+            drain(s, accepted); // then an idle carrier gives the grown segment back, if it can
+        }
+        List<String> findings = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) { // the scheduler still runs new work
+            accepted.add(s.submit(noOp));
+        }
+        drain(s, accepted);
+        SchedulerStatus st = s.status();
+        for (TaskHandle<?> h : accepted) {
+            if (!h.state().isFinal() || !h.future().isDone()) {
+                findings.add("task " + h.id() + " never ended: " + h.state());
+            }
+        }
+        if (st.submitted() != accepted.size()) {
+            findings.add("the scheduler counts " + st.submitted() + " submitted, the callers hold "
+                    + accepted.size() + " handles");
+        }
+        if (st.pending() != 0 || st.running() != 0
+                || st.completed() + st.failed() + st.cancelled() != st.submitted()) {
+            findings.add("counters do not balance: " + st);
+        }
+        s.shutdown();
+        if (!s.awaitTermination(Duration.ofSeconds(60))) {
+            findings.add("shutdown did not terminate: " + s.status());
+        }
+        System.out.println("rounds " + rounds + ", errors thrown to callers " + errors + ", refused " + refused
+                + ", tasks accepted " + accepted.size() + ", completed " + st.completed() + ", failed "
+                + st.failed() + ", cancelled " + st.cancelled());
+        findings.forEach(f -> System.out.println("FINDING: " + f));
+        System.exit(findings.isEmpty() ? 0 : 1);
+    }
+
+    /** Waits, without sleeping, until every task accepted so far is final and the scheduler quiet. */
+    private static void drain(Scheduler s, List<TaskHandle<?>> accepted) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        for (TaskHandle<?> h : accepted) {
+            while (!h.state().isFinal()) {
+                if (System.nanoTime() - deadline > 0) {
+                    System.out.println("FINDING: task " + h.id() + " did not end in 20 s: " + h.state());
+                    System.exit(1);
+                }
+                Thread.onSpinWait();
+            }
+        }
+        while (s.status().running() != 0 || s.status().pending() != 0) {
+            if (System.nanoTime() - deadline > 0) {
+                System.out.println("FINDING: the scheduler did not go quiet in 20 s: " + s.status());
+                System.exit(1);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * Fills the heap with ballast until nothing more fits, in ever smaller pieces, then drops the
+     * last pieces until about {@code leave} bytes are free. Returns the slots of ballast used.
+     */
+    private static int fill(Object[] ballast, int leave) {
+        int n = 0;
+        for (int size = 1 << 20; size >= 16; size >>>= 2) {
+            try {
+                while (n < ballast.length) {
+                    ballast[n] = new byte[size];
+                    n++;
+                }
+            } catch (OutOfMemoryError full) {
+                // this size no longer fits: go smaller
+            }
+        }
+        int freed = 0;
+        while (n > 0 && freed < leave) {
+            freed += ((byte[]) ballast[--n]).length + 16;
+            ballast[n] = null;
+        }
+        return n;
+    }
+}
