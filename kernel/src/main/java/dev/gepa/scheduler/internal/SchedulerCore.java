@@ -24,6 +24,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -112,8 +113,10 @@ import java.util.concurrent.atomic.LongAdder;
  * pending or running when the scan passes is in the returned list.
  *
  * <h3>Statistics</h3>
- * Carriers count what they run in single-writer fields; rejections and running cancels go to
- * {@link LongAdder}s; submitted is derived from {@code ctl}, pending cancels are
+ * Carriers count what they run in single-writer fields; rejections go to {@link LongAdder}s
+ * (a refusal storm contends; an OutOfMemoryError there only replaces the refusal), running
+ * cancels and time-outs to atomics that never allocate (they follow a commit); submitted is
+ * derived from {@code ctl}, pending cancels are
  * {@code pendingCancels}. Every count of a task is written before its final state is published
  * ({@link Task}), and {@code status()} reads the final-state counts before {@code ctl}, so a
  * snapshot never shows more finished than submitted, and one taken after every task is final is
@@ -181,9 +184,11 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final WaitingRoom waitingRoom = new WaitingRoom();
 
-    private final LongAdder runningTimeouts = new LongAdder();
+    // Counts written after a commit (a cancel's or a time-out's CAS): plain atomics, since a
+    // LongAdder allocates a cell when contended, and an OutOfMemoryError there would lose the count
+    private final AtomicLong runningTimeouts = new AtomicLong();
     /** Pending tasks timed out; also counted in {@code pendingCancels}, which frees the bound. */
-    private final LongAdder pendingTimeouts = new LongAdder();
+    private final AtomicLong pendingTimeouts = new AtomicLong();
     private final Deadlines deadlines;
     /** The scheduler's name, or a unique one for an unnamed scheduler: its threads' names start so. */
     private final String threadBaseName;
@@ -191,7 +196,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     private final LongAdder rejectedShutdown = new LongAdder();
     /** The last look at the levels' heads ({@link #lookAtHeads()}); null until one was made. */
     private volatile HeadLook lastLook;
-    private final LongAdder runningCancels = new LongAdder();
+    private final AtomicLong runningCancels = new AtomicLong();
     /** RUNNING, then STOPPED and DISCARDING by {@code shutdownNow()}; see "Shutdown". */
     private volatile int stopState;
 
@@ -681,7 +686,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
 
     /** The count of a running task's time-out, before FAILED is published. */
     void onRunningTimedOut() {
-        runningTimeouts.increment();
+        runningTimeouts.incrementAndGet();
     }
 
     /**
@@ -692,7 +697,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
      */
     void onPendingTimedOut(Task<?> task) {
         onPendingCancelled(task);
-        pendingTimeouts.increment();
+        pendingTimeouts.incrementAndGet();
     }
 
     /** A place in the bound was given back: lets the head waiter try (see {@link WaitingRoom}). */
@@ -702,7 +707,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
 
     /** The count of a running cancel, before CANCELLED is published. */
     void onRunningCancelled() {
-        runningCancels.increment();
+        runningCancels.incrementAndGet();
     }
 
     /** The count of a pending cancel, and its pending count given back, before CANCELLED. */
@@ -800,9 +805,9 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
                 }
             }
         }
-        long nRunningCancels = runningCancels.sum();
-        long nRunningTimeouts = runningTimeouts.sum();
-        long nPendingTimeouts = pendingTimeouts.sum(); // before pendingCancels, which counts them first
+        long nRunningCancels = runningCancels.get();
+        long nRunningTimeouts = runningTimeouts.get();
+        long nPendingTimeouts = pendingTimeouts.get(); // before pendingCancels, which counts them first
         long nRejectedFull = rejectedFull.sum();
         long nRejected = nRejectedFull + rejectedShutdown.sum();
         // the admission figures as one snapshot: a double collect of counters that only grow
