@@ -100,7 +100,9 @@ import java.util.concurrent.atomic.LongAdder;
  * so admission also refuses (QUEUE_FULL) while queue entries would reach
  * {@code admissionCeiling = maxQueueSize + 2 * purgeThreshold}: the queues stay O(maxQueueSize)
  * however many tasks are cancelled. A purge costs O(queue entries) once per
- * {@code purgeThreshold} cancels: O(1) amortised.
+ * {@code purgeThreshold} cancels: O(1) amortised. A submit refused while tombstones are at the
+ * threshold purges too, and tries again: a canceller that failed to take the role and then had
+ * its own submits refused would otherwise leave nobody to purge, and the refusal would last.
  *
  * <h3>Shutdown</h3>
  * {@code shutdown()} sets SHUTDOWN and wakes every carrier; whoever releases the last pending
@@ -555,7 +557,11 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             }
             long admitted = admittedOf(c) + n;
             if (admitted > lvAdmitLimit() && admitted > refreshAdmitLimit()) {
-                return FULL;
+                if (!purgedPiledTombstones()) {
+                    return FULL;
+                }
+                c = lvCtl(); // the purge gave queue entries back: try again
+                continue;
             }
             long witness = casExchangeCtl(c, c + n);
             if (witness == c) {
@@ -563,6 +569,35 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             }
             c = witness;
         }
+    }
+
+    /**
+     * For a submit refused while tombstones have piled up to the purge threshold: purges them
+     * (bounded by the queue bound, as a canceller's purge is) if it can take the role, and says
+     * whether that gave entries back. Without it, a refusal at the admission ceiling could last
+     * for ever: with every carrier busy, only cancellers purge, and cancellers whose own submits
+     * are refused cancel nothing more (two churners against busy carriers were both refused with
+     * 250 tombstones queued and the role free: {@code CancelChurnMemoryTest}).
+     */
+    private boolean purgedPiledTombstones() {
+        if (tombstones() < purgeThreshold) {
+            return false;
+        }
+        StackHeadroom.ensure(StackHeadroom.CANCEL_FRAMES); // a purge moves tasks: it must not be cut off
+        if (!inboxes.tryAcquireRole()) {
+            return false; // its holder claims or purges
+        }
+        int removed = 0;
+        try {
+            if (tombstones() >= purgeThreshold) {
+                removed = inboxes.purge();
+            }
+        } finally {
+            if (inboxes.releaseRole()) {
+                signalIfWorkLeft(); // a carrier found the role taken and parked
+            }
+        }
+        return removed > 0;
     }
 
     /** Recomputes the admission limit from the other sides' counters; see "Admission". */
