@@ -14,8 +14,9 @@ import java.util.function.Consumer;
  *
  * <p>A task's id names a slot of a table: {@code id = generation << slotBits | slot}. A lookup
  * reads the slot and checks that the task there has that id; a mismatch or an empty slot means
- * "not found". Each slot's generation is bumped each time the slot is taken, starting at 1, so
- * ids are never reused within a scheduler and 0 is never an id. A slot is owned by whoever took
+ * "not found". Each slot's generation is bumped each time the slot is taken, starting at 1 (or
+ * above a floor, in a segment allocated again after a trim: below), so ids are never reused
+ * within a scheduler and 0 is never an id. A slot is owned by whoever took
  * it until it is given back, so its generation needs no atomics: taking the slot orders it.
  *
  * <p>Taking a slot: the submitter's admission sequence (its task's number among all admitted,
@@ -46,11 +47,10 @@ import java.util.function.Consumer;
  * held (the retained tasks, the pending ones, and one running task a carrier), then frees the
  * segments above the span, the highest allocated one first, one a call. Freeing a segment: a
  * read-only look for a held slot (a segment still holding a task stays, and so do those below
- * it, until the next trim); then a CAS of every slot
- * from empty to {@code RETIRED}, a sentinel that submitters step over as held (a submitter that
- * read the span before it fell may still try the segment); then, owning every slot, the
- * trimmer raises {@code generationFloor} past the segment's generations and CASes the segment out
- * of the table. If any CAS finds a slot taken, or the span grew back over the segment, the
+ * it, until the next trim); then a CAS of every slot from empty to {@code RETIRED}, a sentinel
+ * that submitters step over as held (a submitter that read the span before it fell may still
+ * try the segment); then, owning every slot, the trimmer raises {@code generationFloor} past
+ * the segment's generations and CASes the segment out of the table. If any CAS finds a slot taken, or the span grew back over the segment, the
  * sentinels are removed and the segment stays. A lookup of the slots of a freed segment finds
  * nothing, as it should: they held no task. A submitter that tries a slot there again allocates
  * a fresh segment; its slots' generations start above the floor, read after the segment (the
