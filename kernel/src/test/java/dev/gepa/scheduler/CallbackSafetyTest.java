@@ -217,11 +217,15 @@ class CallbackSafetyTest {
             }
             case THROW -> throw new IllegalStateException("callback threw on purpose");
             case SUBMIT -> {
+                // read before the submit: no other thread submits now, so pending can only fall
+                // until it (read after a refusal, a carrier may already have taken a task)
+                int pendingBefore = s.status().pending();
                 TaskHandle<String> h = s.trySubmit(TaskSpec.of("from-callback", () -> "c"));
                 if (h != null) {
                     all.add(h);
                 } else {
-                    assertTrue(s.isShutdown() || s.status().pending() >= 2, "a submit from a callback was refused");
+                    assertTrue(s.isShutdown() || pendingBefore >= 2,
+                            () -> "a submit from a callback was refused with " + pendingBefore + " pending");
                 }
             }
             case CANCEL_OTHER -> cancelledOther.set(f.cancel(true));
