@@ -1,6 +1,8 @@
 package dev.gepa.scheduler;
 
-import org.jctools.queues.MpscUnboundedXaddArrayQueue;
+import dev.gepa.scheduler.internal.InboxOutOfMemoryProbe;
+import org.jctools.queues.MpscUnboundedArrayQueue;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -9,6 +11,7 @@ import java.io.File;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -24,15 +27,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * counters that do not balance, a scheduler that stops running tasks or does not terminate.
  *
  * <p>Where the error lands depends on the collector's timing, so each run covers a different
- * sample of points; what it checks holds at every one of them. Not covered: an error inside a
- * queue's chunk allocation, after the queue has claimed its index (the queues' chunk pools hold
- * the chunks the rounds need): see the README's failure row.
+ * sample of points; what it checks holds at every one of them. A queue's chunk allocation is
+ * met by the probe's second scheduler, whose queues grow in chunks of 16 tasks, and directly
+ * by {@link InboxOutOfMemoryProbe}.
  *
  * <p>It found one defect: the first pending cancel in a JVM runs its counter's VarHandle call
  * site for the first time, and linking a call site allocates; an OutOfMemoryError there came
  * after the cancel's CAS, so the task ended CANCELLED but counted nowhere: one place of the
  * bound lost for good and a shutdown that never terminated. Those call sites are now linked
- * when the scheduler is built.
+ * when the scheduler is built. And the queues the inboxes used first (JCTools' xadd queue, with
+ * a pool of chunks) left their chunk list mid-append when a chunk could not be allocated, so
+ * that every later offer past that chunk spun for ever; the inboxes now use JCTools' linked
+ * array queue, whose offer gives its index back when its chunk cannot be allocated.
  */
 @Timeout(300)
 class OutOfMemoryTest {
@@ -49,20 +55,38 @@ class OutOfMemoryTest {
     @ParameterizedTest(name = "{0} more bytes left free each round")
     @ValueSource(ints = {64, 512, 4096})
     void everyCallTakesEffectCompletelyOrNotAtAllWhenTheHeapIsFull(int step) throws Exception {
+        String report = runProbe(OutOfMemoryProbe.class, "48m", "24", String.valueOf(step));
+        assertTrue(report.contains("rounds 24"), () -> "the probe did not finish:\n" + tail(report));
+    }
+
+    /**
+     * Proves an offer whose queue chunk cannot be allocated does nothing: later offers return
+     * and the queue holds exactly the offers that returned. With the queue the inboxes used
+     * before (chunks from a pool, appended after the index is claimed) the offers after the
+     * failed one never returned.
+     */
+    @Test
+    void aQueueThatCannotGrowRefusesTheOfferAndStaysUsable() throws Exception {
+        String report = runProbe(InboxOutOfMemoryProbe.class, "32m");
+        assertTrue(report.contains("failed true"), () -> "no offer met the full heap:\n" + tail(report));
+    }
+
+    /** Runs a probe's main in a JVM of its own; fails on a finding; returns what it printed. */
+    private static String runProbe(Class<?> main, String heap, String... args) throws Exception {
         String classPath = String.join(File.pathSeparator, pathOf(Scheduler.class), pathOf(OutOfMemoryProbe.class),
-                pathOf(MpscUnboundedXaddArrayQueue.class));
+                pathOf(MpscUnboundedArrayQueue.class));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process probe = new ProcessBuilder(List.of(java, "-Xmx48m", "-Xms48m", "-XX:+UseSerialGC", "-XX:-UseTLAB",
-                "-XX:-OmitStackTraceInFastThrow", "-cp", classPath, OutOfMemoryProbe.class.getName(), "24", String.valueOf(step)))
-                .redirectErrorStream(true)
-                .start();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-Xms" + heap, "-XX:+UseSerialGC",
+                "-XX:-UseTLAB", "-XX:-OmitStackTraceInFastThrow", "-cp", classPath, main.getName()));
+        command.addAll(List.of(args));
+        Process probe = new ProcessBuilder(command).redirectErrorStream(true).start();
         byte[] out = probe.getInputStream().readAllBytes(); // until it exits: it exits on its own
         assertTrue(probe.waitFor(240, TimeUnit.SECONDS), "the probe did not exit");
         String report = new String(out, StandardCharsets.UTF_8);
-        System.out.println(report.lines().filter(l -> l.startsWith("rounds") || l.startsWith("FINDING"))
-                .reduce("", (a, b) -> a + b + "\n"));
+        System.out.println(report.lines().filter(l -> l.startsWith("rounds") || l.startsWith("offers")
+                || l.startsWith("FINDING")).reduce("", (a, b) -> a + b + "\n"));
         assertEquals(0, probe.exitValue(), () -> "the probe found:\n" + tail(report));
-        assertTrue(report.contains("rounds 24"), () -> "the probe did not finish:\n" + tail(report));
+        return report;
     }
 
     private static String tail(String report) {

@@ -1,7 +1,7 @@
 package dev.gepa.scheduler.internal;
 
 import org.jctools.queues.MessagePassingQueue;
-import org.jctools.queues.MpscUnboundedXaddArrayQueue;
+import org.jctools.queues.MpscUnboundedArrayQueue;
 import org.jctools.queues.QueueProgressIndicators;
 
 import java.lang.invoke.MethodHandles;
@@ -147,8 +147,12 @@ final class Inboxes extends InboxesPad1 {
         backlogs = new Backlog[levels];
         claimedAt = paddedCounters(levels);
         for (int i = 0; i < levels; i++) {
-            // pooled chunks: steady state allocates nothing on offer
-            inboxes[i] = new MpscUnboundedXaddArrayQueue<>(chunk, 4);
+            // linked chunks, each dropped once consumed: memory follows what is queued. A chunk
+            // is allocated by the offer that finds the last one full, and if that allocation
+            // fails the queue gives its index back and rethrows: the offer did nothing, so the
+            // submit undoes its admission (a chunk pool, as in the xadd queue, allocates after
+            // the index is claimed and leaves the queue stuck for every later offer)
+            inboxes[i] = new MpscUnboundedArrayQueue<>(chunk);
             backlogs[i] = new Backlog();
         }
     }

@@ -410,7 +410,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     private void prepareDeadline(Task<?> task) {
         deadlines.ensureStarted();
         long now = task.submittedNanos != 0L ? task.submittedNanos : System.nanoTime();
-        task.dueNanos = now + saturatedNanos(task.spec.timeout());
+        task.due = new Deadlines.Due(task, now + saturatedNanos(task.spec.timeout())); // before admission: it allocates
     }
 
     /** Counts {@code n} refused tasks under the verdict's reason, and returns the reason. */
@@ -463,8 +463,8 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
                 if (queued > 0) { // whatever was thrown: the queued ones are live
                     wakeACarrierAfterPublishing(); // the first claim wakes the next carrier
                     for (int i = 0; i < queued; i++) {
-                        if (tasks.get(i).spec.timeout() != null) {
-                            deadlines.add(tasks.get(i));
+                        if (tasks.get(i).due != null) {
+                            deadlines.add(tasks.get(i).due);
                         }
                     }
                 }
@@ -514,8 +514,8 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             }
         }
         wakeACarrierAfterPublishing();
-        if (spec.timeout() != null) {
-            deadlines.add(task);
+        if (task.due != null) {
+            deadlines.add(task.due);
         }
         return task;
     }

@@ -157,10 +157,10 @@ public final class Task<T> implements TaskHandle<T> {
     }
 
     /**
-     * When the task's deadline passes ({@link System#nanoTime()}); set before it is published
-     * and read-only after. Meaningful only if the spec has a timeout.
+     * The task's deadline if its spec has a timeout, else null; set before it is admitted and
+     * read-only after (see {@link Deadlines}).
      */
-    long dueNanos;
+    Deadlines.Due due;
 
     /** Set by {@link TaskIndex#register} before the task is published; read-only after. */
     long id;
