@@ -184,7 +184,7 @@ final class Deadlines implements Runnable {
      * by a heap that could not grow, else the whole stack. A {@code Due} leaves the chain only
      * once the heap holds it, so an OutOfMemoryError loses none.
      */
-    private void takeHandedOver() {
+    void takeHandedOver() { // the deadline thread's; package-private for jcstress DeadlineHandOver
         Due d = unheaped;
         if (d == null) {
             d = (Due) HANDED_OVER.getAndSet(this, null);
