@@ -15,7 +15,9 @@ import java.util.concurrent.CountDownLatch;
  * warm-up cancels nothing, so the first cancel in this JVM runs then, as an application's first
  * cancel may). Two tasks hold the carriers during most rounds; in every third round they let go
  * at once, so that the carriers run tasks, complete futures and retire tasks while the heap is
- * full. Some submits carry a timeout, so that their deadline's hand-over meets the full heap too.
+ * full. Some submits carry a timeout, so that their deadline's hand-over meets the full heap too,
+ * and one pending task a round is due while the heap is full, so that the deadline thread's
+ * time-out meets it; a last timed task checks that the deadline thread survived.
  * A second scheduler, whose queues grow in chunks of 16 tasks, takes a few submits each round
  * with the heap full, one more queued before the fill each round, so that a queue's chunk
  * allocation meets the full heap at a different offer each time. After the ballast is dropped
@@ -82,6 +84,8 @@ public final class OutOfMemoryProbe {
             }
             TaskHandle<?> victim = s.submit(noOp); // pending: cancelled first thing with the heap full
             accepted.add(victim);
+            // pending, and due while the heap is full: the deadline thread's time-out meets it
+            accepted.add(s.submit(noOp.withTimeout(Duration.ofMillis(1))));
             acceptedSmall.add(small.submit(holder));
             for (int i = 0; i < round % 8; i++) { // so that the chunk boundary falls at a different op
                 acceptedSmall.add(small.submit(noOp));
@@ -106,7 +110,13 @@ public final class OutOfMemoryProbe {
                             last = h;
                         }
                         case 1 -> {
-                            TaskHandle<?> h = s.trySubmit(noOp);
+                            TaskHandle<?> h;
+                            try {
+                                // a waiting submit that does not wait: its own admission path
+                                h = op % 12 == 1 ? s.trySubmit(noOp) : s.submit(timed, Duration.ZERO);
+                            } catch (RejectedTaskException full) {
+                                h = null;
+                            }
                             if (h != null) {
                                 accepted.add(h);
                             } else {
@@ -185,6 +195,19 @@ public final class OutOfMemoryProbe {
             accepted.add(submitWhenFree(s, spec));
         }
         drain(s, accepted);
+        // and still meets deadlines: its deadline thread outlived the errors it met
+        TaskHandle<Integer> due = s.submit(TaskSpec.of("due", () -> {
+            long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!Thread.currentThread().isInterrupted() && System.nanoTime() - until < 0) {
+                Thread.onSpinWait();
+            }
+            return 0;
+        }).withTimeout(Duration.ofMillis(1)));
+        accepted.add(due);
+        drain(s, accepted);
+        if (due.state() != TaskState.FAILED) {
+            findings.add(which + "a task with a 1 ms timeout ended " + due.state() + ": the deadline thread is gone");
+        }
         SchedulerStatus st = s.status();
         for (TaskHandle<?> h : accepted) {
             if (!h.state().isFinal() || !h.future().isDone()) {

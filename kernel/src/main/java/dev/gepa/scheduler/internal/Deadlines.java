@@ -244,7 +244,13 @@ final class Deadlines implements Runnable {
                 wakeAt = AWAKE;
             } catch (Throwable t) {
                 wakeAt = AWAKE;
-                Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), t);
+                Thread me = Thread.currentThread();
+                try {
+                    me.getUncaughtExceptionHandler().uncaughtException(me, t);
+                } catch (Throwable ignored) {
+                    // the handler failed too (the default one allocates to print): nothing more
+                    // can be reported, and the loop goes on, or no deadline would pass again
+                }
             }
         }
     }

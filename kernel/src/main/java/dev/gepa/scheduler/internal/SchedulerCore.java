@@ -313,9 +313,8 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     /** One admission attempt of a waiting submit: the task, null if full; throws after shutdown. */
     private <T> Task<T> tryOnceWaiting(TaskSpec<T> spec) {
         Task<T> task = newTask(spec, timing ? nonZero(System.nanoTime()) : 0L);
-        if (spec.timeout() != null) {
-            prepareDeadline(task); // from this attempt: the task counts as submitted now
-        }
+        // from this attempt: the task counts as submitted now
+        Deadlines.Due due = spec.timeout() != null ? prepareDeadline(task) : null;
         StackHeadroom.ensure(StackHeadroom.SUBMIT_FRAMES);
         long sequence = admit(1);
         if (sequence == FULL) {
@@ -325,7 +324,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             recordRefusal(spec, countRefusal(CLOSED, 1));
             throw rejection(spec, RejectionReason.SHUTDOWN);
         }
-        publish(List.of(task), sequence);
+        publishOne(task, due, sequence);
         return task;
     }
 
@@ -367,6 +366,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         long now = timing ? nonZero(System.nanoTime()) : 0L;
         List<TaskSpec<T>> checked = new ArrayList<>(given.length);
         List<Task<T>> tasks = new ArrayList<>(given.length);
+        Deadlines.Due[] dues = null; // made with the first member that has a timeout
         for (int i = 0; i < given.length; i++) {
             if (given[i] == null) {
                 throw new NullPointerException("specs[" + i + "] must not be null");
@@ -376,7 +376,10 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             checked.add(spec);
             Task<T> task = newTask(spec, now);
             if (spec.timeout() != null) {
-                prepareDeadline(task);
+                if (dues == null) {
+                    dues = new Deadlines.Due[given.length];
+                }
+                dues[i] = prepareDeadline(task);
             }
             tasks.add(task);
         }
@@ -393,7 +396,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             }
             return null;
         }
-        publish(tasks, sequence);
+        publish(tasks, dues, sequence);
         return group;
     }
 
@@ -404,13 +407,14 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     }
 
     /**
-     * Before admission of a task whose spec has a timeout: its due time, from now, and the
-     * deadline thread, started if it is not (a thread that cannot be made refuses the submit).
+     * Before admission of a task whose spec has a timeout: its deadline, due from now, to hand
+     * over once the task is published, and the deadline thread, started if it is not (a thread
+     * that cannot be made refuses the submit).
      */
-    private void prepareDeadline(Task<?> task) {
+    private Deadlines.Due prepareDeadline(Task<?> task) {
         deadlines.ensureStarted();
         long now = task.submittedNanos != 0L ? task.submittedNanos : System.nanoTime();
-        task.due = new Deadlines.Due(task, now + saturatedNanos(task.spec.timeout())); // before admission: it allocates
+        return new Deadlines.Due(task, now + saturatedNanos(task.spec.timeout())); // before admission: it allocates
     }
 
     /** Counts {@code n} refused tasks under the verdict's reason, and returns the reason. */
@@ -444,7 +448,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
      * one is idle. An Error undoes the admission of every task not yet queued (see
      * {@link #enqueueAll}).
      */
-    private void publish(List<? extends Task<?>> tasks, long firstSequence) {
+    private void publish(List<? extends Task<?>> tasks, Deadlines.Due[] dues, long firstSequence) {
         int queued = 0;
         try {
             for (int i = 0; i < tasks.size(); i++) {
@@ -463,8 +467,8 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
                 if (queued > 0) { // whatever was thrown: the queued ones are live
                     wakeACarrierAfterPublishing(); // the first claim wakes the next carrier
                     for (int i = 0; i < queued; i++) {
-                        if (tasks.get(i).due != null) {
-                            deadlines.add(tasks.get(i).due);
+                        if (dues != null && dues[i] != null) {
+                            deadlines.add(dues[i]);
                         }
                     }
                 }
@@ -490,9 +494,7 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     private <T> Task<T> enqueue(TaskSpec<T> spec, boolean throwOnReject) {
         Objects.requireNonNull(spec, "spec must not be null");
         Task<T> task = newTask(spec, timing ? nonZero(System.nanoTime()) : 0L);
-        if (spec.timeout() != null) {
-            prepareDeadline(task);
-        }
+        Deadlines.Due due = spec.timeout() != null ? prepareDeadline(task) : null;
         StackHeadroom.ensure(StackHeadroom.SUBMIT_FRAMES); // a StackOverflowError from here on would strand the admission
         long sequence = admit(1);
         if (sequence < 0) {
@@ -503,10 +505,19 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             }
             return null;
         }
+        publishOne(task, due, sequence);
+        return task;
+    }
+
+    /**
+     * Publishes one admitted task: registers and queues it (an Error undoes the admission), wakes
+     * a carrier if one is idle, and hands over its deadline, if any. Allocates nothing.
+     */
+    private void publishOne(Task<?> task, Deadlines.Due due, long sequence) {
         boolean published = false;
         try {
             index.register(task, sequence);
-            inboxes.offer(task, level(spec));
+            inboxes.offer(task, level(task.spec));
             published = true;
         } finally {
             if (!published) {
@@ -514,10 +525,9 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             }
         }
         wakeACarrierAfterPublishing();
-        if (task.due != null) {
-            deadlines.add(task.due);
+        if (due != null) {
+            deadlines.add(due);
         }
-        return task;
     }
 
     private void undoAdmission(Task<?> task) {

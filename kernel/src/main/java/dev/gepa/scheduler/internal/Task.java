@@ -156,12 +156,6 @@ public final class Task<T> implements TaskHandle<T> {
         void retire(Task<?> task);
     }
 
-    /**
-     * The task's deadline if its spec has a timeout, else null; set before it is admitted and
-     * read-only after (see {@link Deadlines}).
-     */
-    Deadlines.Due due;
-
     /** Set by {@link TaskIndex#register} before the task is published; read-only after. */
     long id;
     /** Set with {@link #id}. */
