@@ -510,8 +510,9 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     }
 
     /**
-     * Publishes one admitted task: registers and queues it (an Error undoes the admission), wakes
-     * a carrier if one is idle, and hands over its deadline, if any. Allocates nothing.
+     * Publishes one admitted task: registers and queues it (an Error there, such as an id-table
+     * segment or a queue chunk that cannot be allocated, undoes the admission), then, allocating
+     * nothing, wakes a carrier if one is idle and hands over its deadline, if any.
      */
     private void publishOne(Task<?> task, Deadlines.Due due, long sequence) {
         boolean published = false;
