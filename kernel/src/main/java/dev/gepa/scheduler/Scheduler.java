@@ -87,7 +87,10 @@ public interface Scheduler extends AutoCloseable {
      * Accepts a group of tasks all together, or none of them: one admission step for the whole
      * group (a generation fits in the bound or it does not), then each is queued at its own
      * priority, in list order within a level. A refusal changes nothing but the rejected count,
-     * which counts every member refused.
+     * which counts every member refused. If the heap runs out while the members are being
+     * queued, after some were, the group still stands: those not queued are returned
+     * {@link TaskState#FAILED} with the {@link OutOfMemoryError}; if it runs out before, the
+     * error is thrown and nothing was admitted.
      *
      * @param specs the tasks to run; not empty, no nulls, at most {@code maxQueueSize}
      * @param <T>   the type of the evaluators' values

@@ -71,6 +71,19 @@ class OutOfMemoryTest {
         assertTrue(report.contains("failed true"), () -> "no offer met the full heap:\n" + tail(report));
     }
 
+    /**
+     * Proves a group's submit that meets the full heap while queueing its members takes effect
+     * completely or not at all: it throws having admitted nothing, or returns every member,
+     * those its queue could not take failed with the error; the scheduler counts exactly the
+     * members handed out. Before, such a group threw with its first members queued: they ran,
+     * counted, and no caller held them ("counts 6166 submitted, the callers hold 6157").
+     */
+    @Test
+    void aGroupThatMeetsAFullHeapWhileQueueingTakesEffectCompletelyOrNotAtAll() throws Exception {
+        String report = runProbe(GroupOutOfMemoryProbe.class, "8m");
+        assertTrue(report.contains("groups: threw"), () -> "the probe did not finish:\n" + tail(report));
+    }
+
     /** Runs a probe's main in a JVM of its own; fails on a finding; returns what it printed. */
     private static String runProbe(Class<?> main, String heap, String... args) throws Exception {
         String classPath = String.join(File.pathSeparator, pathOf(Scheduler.class), pathOf(OutOfMemoryProbe.class),
@@ -84,7 +97,7 @@ class OutOfMemoryTest {
         assertTrue(probe.waitFor(240, TimeUnit.SECONDS), "the probe did not exit");
         String report = new String(out, StandardCharsets.UTF_8);
         System.out.println(report.lines().filter(l -> l.startsWith("rounds") || l.startsWith("offers")
-                || l.startsWith("FINDING")).reduce("", (a, b) -> a + b + "\n"));
+                || l.startsWith("groups") || l.startsWith("FINDING")).reduce("", (a, b) -> a + b + "\n"));
         assertEquals(0, probe.exitValue(), () -> "the probe found:\n" + tail(report));
         return report;
     }

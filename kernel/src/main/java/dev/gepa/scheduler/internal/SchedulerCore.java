@@ -191,6 +191,12 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     private final AtomicLong runningTimeouts = new AtomicLong();
     /** Pending tasks timed out; also counted in {@code pendingCancels}, which frees the bound. */
     private final AtomicLong pendingTimeouts = new AtomicLong();
+    /**
+     * Group members admitted but never queued (their queue could not grow), failed with the
+     * error: counted in {@code undone} too, which gives back their place and queue entry; status
+     * counts them submitted and failed.
+     */
+    private final AtomicLong unqueuedFailures = new AtomicLong();
     private final Deadlines deadlines;
     /** The scheduler's name, or a unique one for an unnamed scheduler: its threads' names start so. */
     private final String threadBaseName;
@@ -350,8 +356,8 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
      * A group's submit: as {@link #enqueue} for each task, with one admission of them all. The
      * tasks and the list are made before admission; then every task is registered before any
      * is queued, so an Error while registering undoes the whole group. An Error while queueing
-     * (a queue that cannot grow) leaves the members queued so far live and undoes the rest, as
-     * a single submit's would.
+     * (a queue that cannot grow) fails the members not yet queued, or undoes the whole group if
+     * none was ({@link #publish}).
      */
     private <T> TaskGroup<T> enqueueAll(List<TaskSpec<T>> specs, boolean throwOnReject) {
         Objects.requireNonNull(specs, "specs must not be null");
@@ -444,12 +450,15 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
     }
 
     /**
-     * Publishes admitted tasks: registers them all, then queues them, then wakes a carrier if
-     * one is idle. An Error undoes the admission of every task not yet queued (see
-     * {@link #enqueueAll}).
+     * Publishes a group's admitted tasks: registers them all, then queues them, then wakes a
+     * carrier if one is idle. An Error before the first is queued undoes the whole group and is
+     * thrown: the submit took no effect. An Error after (a queue that could not grow) leaves the
+     * members queued so far live, so the group stands: the members not queued fail with that
+     * error (counted submitted and failed, allocating nothing), and the submit returns them all.
      */
     private void publish(List<? extends Task<?>> tasks, Deadlines.Due[] dues, long firstSequence) {
         int queued = 0;
+        int undoFrom = 0; // the members an Error leaves to be undone
         try {
             for (int i = 0; i < tasks.size(); i++) {
                 index.register(tasks.get(i), firstSequence + i);
@@ -458,9 +467,19 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
                 Task<?> task = tasks.get(queued);
                 inboxes.offer(task, level(task.spec));
             }
+            undoFrom = tasks.size();
+        } catch (Throwable error) {
+            undoFrom = queued;
+            if (queued == 0) {
+                throw error; // nothing is live: the whole group is undone below
+            }
+            for (int i = queued; i < tasks.size(); i++) {
+                failUnqueued(tasks.get(i), error);
+            }
+            undoFrom = tasks.size();
         } finally {
             try {
-                for (int i = queued; i < tasks.size(); i++) { // only after an Error
+                for (int i = undoFrom; i < tasks.size(); i++) { // only after an Error
                     undoAdmission(tasks.get(i));
                 }
             } finally {
@@ -531,7 +550,24 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         }
     }
 
+    /** A group member admitted and registered but not queued: FAILED with {@code error}. */
+    private void failUnqueued(Task<?> task, Throwable error) {
+        if (task.failUnqueued(error)) { // else shutdownNow()'s scan cancelled it first: counted there
+            index.retire(task);
+            afterPendingReleased();
+        }
+    }
+
+    /** The counts of a group member that failed unqueued, before FAILED is published. */
+    void onUnqueuedFailure() {
+        unqueuedFailures.incrementAndGet(); // first: status reads it after undone
+        incrementUndone();
+    }
+
     private void undoAdmission(Task<?> task) {
+        if (!task.withdrawUnpublished()) {
+            return; // shutdownNow()'s scan cancelled it first: counted, retired and handed out there
+        }
         if (task.slot >= 0) {
             index.unregister(task);
         }
@@ -869,10 +905,11 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
             c = lvCtl();
         } while ((inboxes.lvClaimed() != claimed || lvPendingCancels() != pendingCancels
                 || lvUndone() != undone || lvCtl() != c) && ++tries < SNAPSHOT_TRIES);
+        long nUnqueuedFailures = unqueuedFailures.get(); // after undone, which counts them last
         long nCancelled = nRunningCancels + pendingCancels - nPendingTimeouts;
         long nTimedOut = nRunningTimeouts + nPendingTimeouts;
-        nFailed += nTimedOut;
-        long nSubmitted = admittedOf(c) - undone;
+        nFailed += nTimedOut + nUnqueuedFailures;
+        long nSubmitted = admittedOf(c) - undone + nUnqueuedFailures;
         int pending = (int) Math.max(0L, admittedOf(c) - claimed - pendingCancels - undone);
         int max = pool.carriers.length;
         double capacity = (double) running / max;

@@ -29,6 +29,11 @@ import java.util.concurrent.TimeoutException;
  *      └─cancel──> CANCELLING ──────────────────────────────────────────────────> CANCELLED
  *      └─deadline─> CANCELLING ─────────────────────────────────────────────────> FAILED (timed out)
  * </pre>
+ * A submit that fails after its admission (an id-table segment or queue chunk it could not
+ * allocate) withdraws its task by the cancel's steps, counted nowhere, unless
+ * {@code shutdownNow()}'s scan of the id table cancelled it first ({@link #withdrawUnpublished});
+ * a group member that its queue could not take after others were queued ends FAILED by the
+ * same steps ({@link #failUnqueued}).
  * A deadline ({@link #timeOut}, by the scheduler's {@link Deadlines} thread) takes the same
  * steps as a cancel, interrupting a running task, but the task ends FAILED with a
  * {@link TaskTimeoutException} as its outcome, written before the final state like any other.
@@ -139,8 +144,9 @@ public final class Task<T> implements TaskHandle<T> {
         // The first run of a VarHandle call site links it, and linking allocates. The final
         // store and the finish stamp run after a commit, in a finally, where an
         // OutOfMemoryError would strand the task: link them now, on a task no one sees.
+        // So does the withdrawal of a task whose submit failed after its admission.
         Task<?> rehearsal = new Task<>(null, null, 1L);
-        rehearsal.publishFinal(CANCELLED);
+        rehearsal.withdrawUnpublished(); // its CAS (settleUnpublished) and publishFinal(CANCELLED)
         rehearsal.stampFinished();
     }
 
@@ -466,6 +472,45 @@ public final class Task<T> implements TaskHandle<T> {
                 }
             }
         }
+    }
+
+    /**
+     * For a submit whose registration or offer failed after its admission: takes the task out
+     * of PENDING, so that nothing else settles it, and publishes it CANCELLED, counted nowhere
+     * (no caller holds it; the submit undoes its admission). False if {@code shutdownNow()}'s
+     * scan of the id table cancelled it first: it is then counted and retired as a pending
+     * cancel, handed to that caller, and the submit must not undo it too.
+     */
+    boolean withdrawUnpublished() {
+        if (settleUnpublished()) {
+            publishFinal(CANCELLED);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * For a group member that was admitted and registered but that its queue could not take,
+     * while members before it were queued: FAILED with {@code error}, counted by the core first.
+     * Allocates nothing. False if {@code shutdownNow()}'s scan cancelled it first.
+     */
+    boolean failUnqueued(Throwable error) {
+        if (!settleUnpublished()) {
+            return false;
+        }
+        try {
+            outcome = error;
+            core.onUnqueuedFailure(); // counted (and the place given back) before FAILED
+            stampFinished();
+        } finally {
+            publishFinal(FAILED);
+        }
+        return true;
+    }
+
+    /** PENDING to CANCELLING for a task no caller holds yet; one call site, linked in advance. */
+    private boolean settleUnpublished() {
+        return STATE.compareAndSet(this, PENDING, CANCELLING);
     }
 
     /**
