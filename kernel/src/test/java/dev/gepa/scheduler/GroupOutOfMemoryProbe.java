@@ -13,8 +13,10 @@ import java.util.concurrent.CountDownLatch;
  * different member), fills the heap leaving a different number of bytes free, and submits a
  * group of three. A group either throws (it took no effect) or returns all three members, of
  * which the ones its queue could not take have failed with the OutOfMemoryError. Then it checks
- * that the scheduler counts exactly the tasks handed out, that every one ends, that the counters
- * balance, and that it terminates; and it reports how many groups stood with failed members, so
+ * that the scheduler counts exactly the tasks handed out, that every one ends and its future
+ * completes, that every group's {@code whenAllDone()} completes (a failed member's future was
+ * once left incomplete: the group made it before admission and waited on it for ever), that the
+ * counters balance, and that it terminates; and it reports how many groups stood with failed members, so
  * that the test can tell that the path was met.
  *
  * <p>Prints one line per finding and exits with status 1 if there is any, 0 otherwise.
@@ -48,6 +50,7 @@ public final class GroupOutOfMemoryProbe {
             }
         }
         Object[] ballast = new Object[1 << 16];
+        List<TaskGroup<Integer>> groups = new ArrayList<>(ATTEMPTS);
         int threw = 0;
         int stoodWithFailures = 0;
         int stoodWhole = 0;
@@ -61,7 +64,9 @@ public final class GroupOutOfMemoryProbe {
             int held = fill(ballast, LEAST_LEFT + STEP * (attempt / QUEUE));
             List<TaskHandle<Integer>> members = null;
             try {
-                members = s.submitAll(group).members();
+                TaskGroup<Integer> g = s.submitAll(group);
+                groups.add(g); // the list has room: no allocation
+                members = g.members();
             } catch (OutOfMemoryError e) {
                 threw++;
             }
@@ -92,12 +97,24 @@ public final class GroupOutOfMemoryProbe {
             while (!h.state().isFinal() && System.nanoTime() - deadline < 0) {
                 Thread.onSpinWait();
             }
-            if (!h.state().isFinal()) {
-                findings.add("task " + h.id() + " never ended: " + h.state());
+            while (!h.future().isDone() && System.nanoTime() - deadline < 0) {
+                Thread.onSpinWait();
+            }
+            if (!h.state().isFinal() || !h.future().isDone()) {
+                findings.add("task " + h.id() + " never ended: " + h.state() + ", future done " + h.future().isDone());
                 break;
             }
             if (h.result() instanceof TaskResult.Failed<?> f && !(f.error() instanceof OutOfMemoryError)) {
                 findings.add("task " + h.id() + " failed with " + f.error());
+            }
+        }
+        for (TaskGroup<Integer> g : groups) {
+            while (!g.whenAllDone().isDone() && System.nanoTime() - deadline < 0) {
+                Thread.onSpinWait();
+            }
+            if (!g.whenAllDone().isDone()) {
+                findings.add("a group's whenAllDone() never completed: " + g.members());
+                break;
             }
         }
         while ((s.status().pending() != 0 || s.status().running() != 0) && System.nanoTime() - deadline < 0) {

@@ -170,6 +170,8 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
 
     /** The least tombstone count that triggers a purge. */
     private static final int MIN_PURGE_THRESHOLD = 64;
+    /** Attempts at completing a future when the heap is full; see {@link #failUnqueued}. */
+    private static final int FUTURE_TRIES = 3;
 
     private static final AtomicInteger UNNAMED = new AtomicInteger();
 
@@ -550,11 +552,27 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
         }
     }
 
-    /** A group member admitted and registered but not queued: FAILED with {@code error}. */
+    /**
+     * A group member admitted and registered but not queued: FAILED with {@code error}, and its
+     * future completed (the group made it, and waits on it). Completing a future allocates a
+     * little; with the heap this full that can fail too, so it is tried a few times, and if it
+     * still fails the error goes up and the group's submit throws (its members all final and
+     * counted, their futures not all complete).
+     */
     private void failUnqueued(Task<?> task, Throwable error) {
         if (task.failUnqueued(error)) { // else shutdownNow()'s scan cancelled it first: counted there
             index.retire(task);
             afterPendingReleased();
+            for (int tries = 1;; tries++) {
+                try {
+                    task.signalFuture();
+                    return;
+                } catch (OutOfMemoryError again) {
+                    if (tries == FUTURE_TRIES) {
+                        throw again;
+                    }
+                }
+            }
         }
     }
 
