@@ -118,8 +118,9 @@ import java.util.concurrent.atomic.LongAdder;
  * Carriers count what they run in single-writer fields; rejections go to {@link LongAdder}s
  * (a refusal storm contends; an OutOfMemoryError there only replaces the refusal), running
  * cancels and time-outs to atomics that never allocate (they follow a commit); submitted is
- * derived from {@code ctl}, pending cancels are
- * {@code pendingCancels}. Every count of a task is written before its final state is published
+ * derived from {@code ctl} (less {@code undone}, plus the group members that failed unqueued,
+ * which {@code undone} counts too and failed counts once, from the same read), pending cancels
+ * are {@code pendingCancels}. Every count of a task is written before its final state is published
  * ({@link Task}), and {@code status()} reads the final-state counts before {@code ctl}, so a
  * snapshot never shows more finished than submitted, and one taken after every task is final is
  * exact. The admission figures (submitted, pending, and pending cancels) come from one double
