@@ -27,8 +27,6 @@ public final class GroupOutOfMemoryProbe {
     private static final int LEAST_LEFT = 560;
     private static final int STEP = 8;
     private static final int ATTEMPTS = 16 * 40;
-    /** Ballast piece sizes, largest first: few sizes, so that a fill meets few collections. */
-    private static final int[] PIECES = {1 << 20, 1 << 12, 1 << 8, 16};
 
     private GroupOutOfMemoryProbe() { }
 
@@ -61,7 +59,7 @@ public final class GroupOutOfMemoryProbe {
                 h.cancel(false);
             }
             // about what a group of three needs before its admission, give or take a queue chunk
-            int held = fill(ballast, LEAST_LEFT + STEP * (attempt / QUEUE));
+            int held = HeapBallast.fill(ballast, LEAST_LEFT + STEP * (attempt / QUEUE));
             List<TaskHandle<Integer>> members = null;
             try {
                 TaskGroup<Integer> g = s.submitAll(group);
@@ -135,26 +133,5 @@ public final class GroupOutOfMemoryProbe {
                 + ", stood whole " + stoodWhole + "; failed tasks " + st.failed());
         findings.forEach(f -> System.out.println("FINDING: " + f));
         System.exit(findings.isEmpty() ? 0 : 1);
-    }
-
-    /** Fills the heap until nothing more fits, then frees about {@code leave} bytes; returns the slots used. */
-    private static int fill(Object[] ballast, int leave) {
-        int n = 0;
-        for (int size : PIECES) {
-            try {
-                while (n < ballast.length) {
-                    ballast[n] = new byte[size];
-                    n++;
-                }
-            } catch (OutOfMemoryError full) {
-                // this size no longer fits: go smaller
-            }
-        }
-        int freed = 0;
-        while (n > 0 && freed < leave) {
-            freed += ((byte[]) ballast[--n]).length + 16;
-            ballast[n] = null;
-        }
-        return n;
     }
 }

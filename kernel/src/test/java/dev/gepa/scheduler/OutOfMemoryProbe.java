@@ -88,7 +88,7 @@ public final class OutOfMemoryProbe {
             for (int i = 0; i < round % 8; i++) { // so that the chunk boundary falls at a different op
                 acceptedSmall.add(small.submit(noOp));
             }
-            int held = fill(ballast, step * (round + 1));
+            int held = HeapBallast.fill(ballast, step * (round + 1));
             try {
                 victim.cancel(false);
             } catch (OutOfMemoryError e) {
@@ -254,29 +254,5 @@ public final class OutOfMemoryProbe {
             }
             Thread.onSpinWait();
         }
-    }
-
-    /**
-     * Fills the heap with ballast until nothing more fits, in ever smaller pieces, then drops the
-     * last pieces until about {@code leave} bytes are free. Returns the slots of ballast used.
-     */
-    private static int fill(Object[] ballast, int leave) {
-        int n = 0;
-        for (int size = 1 << 20; size >= 16; size >>>= 2) {
-            try {
-                while (n < ballast.length) {
-                    ballast[n] = new byte[size];
-                    n++;
-                }
-            } catch (OutOfMemoryError full) {
-                // this size no longer fits: go smaller
-            }
-        }
-        int freed = 0;
-        while (n > 0 && freed < leave) {
-            freed += ((byte[]) ballast[--n]).length + 16;
-            ballast[n] = null;
-        }
-        return n;
     }
 }

@@ -1,5 +1,7 @@
 package dev.gepa.scheduler.internal;
 
+import dev.gepa.scheduler.HeapBallast;
+
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,7 +36,7 @@ public final class InboxOutOfMemoryProbe {
             inboxes.offer(tasks[offered], 0);
         }
         Object[] ballast = new Object[1 << 16];
-        int held = fill(ballast);
+        int held = HeapBallast.fill(ballast, 0);
         boolean failed = false;
         while (!failed && offered < QUEUED_BEFORE_THE_FILL + 10_000) {
             try {
@@ -92,22 +94,6 @@ public final class InboxOutOfMemoryProbe {
             }
         } finally {
             inboxes.releaseRole();
-        }
-        return n;
-    }
-
-    /** Fills the heap with ballast until nothing more fits; returns the slots used. */
-    private static int fill(Object[] ballast) {
-        int n = 0;
-        for (int size = 1 << 20; size >= 16; size >>>= 2) {
-            try {
-                while (n < ballast.length) {
-                    ballast[n] = new byte[size];
-                    n++;
-                }
-            } catch (OutOfMemoryError full) {
-                // this size no longer fits: go smaller
-            }
         }
         return n;
     }
