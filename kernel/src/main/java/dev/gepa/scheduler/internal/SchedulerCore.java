@@ -457,7 +457,8 @@ public final class SchedulerCore extends CoreCancelCounts implements Scheduler {
      * carrier if one is idle. An Error before the first is queued undoes the whole group and is
      * thrown: the submit took no effect. An Error after (a queue that could not grow) leaves the
      * members queued so far live, so the group stands: the members not queued fail with that
-     * error (counted submitted and failed, allocating nothing), and the submit returns them all.
+     * error, counted submitted and failed, their futures completed ({@link #failUnqueued}), and
+     * the submit returns them all.
      */
     private void publish(List<? extends Task<?>> tasks, Deadlines.Due[] dues, long firstSequence) {
         int queued = 0;
