@@ -1,7 +1,6 @@
 package dev.gepa.scheduler.internal;
 
 import dev.gepa.scheduler.Scheduler;
-import dev.gepa.scheduler.TaskHandle;
 import dev.gepa.scheduler.TaskSpec;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
@@ -86,10 +85,7 @@ public final class DeadlineHandOver {
         @Actor
         public void submitter() {
             for (int i = 0; i < ROUNDS; i++) {
-                TaskHandle<Object> h = s.submit(spec);
-                while (!h.isDone()) {
-                    Thread.onSpinWait();
-                }
+                LostWakeUp.await(s.submit(spec));
             }
             s.shutdown();
         }
